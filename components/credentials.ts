@@ -1,0 +1,63 @@
+import * as pulumi from "@pulumi/pulumi";
+import * as random from "@pulumi/random";
+
+export interface ModeCredentialSpec {
+    mode: string;
+    /** Changing it generates a new role password (a keeper of the password resource). */
+    passwordRotation: number;
+    /** Changing it generates a new API key. */
+    apiKeyRotation: number;
+}
+
+export interface CredentialsArgs {
+    /**
+     * Generate the admin password. True for the stack's own container; false for an existing server,
+     * whose admin password comes from config.
+     */
+    generateAdminPassword: boolean;
+    /** One role password and one API key per entry. */
+    modes: ModeCredentialSpec[];
+}
+
+// URL-safe characters only, as sst does: the values are still percent-encoded in URLs, but they
+// also travel through `.env` files and shells where `$`, quotes and `#` would need care.
+const PASSWORD_OPTIONS = { length: 32, special: true, overrideSpecial: "-_" };
+const API_KEY_OPTIONS = { length: 40, special: false };
+
+/**
+ * Every generated credential of the stack, replacing the seeds' credential generator.
+ * Each output is a Pulumi secret; rotating one mode touches only that mode's resources.
+ */
+export class Credentials extends pulumi.ComponentResource {
+    /** Admin password of the stack's container; undefined for an existing server. */
+    public readonly adminPassword?: pulumi.Output<string>;
+    /** Role password per mode. */
+    public readonly rolePasswords: Record<string, pulumi.Output<string>> = {};
+    /** API key per mode, `hive_<mode>_<random>` as the seeds' mode-prefixed keys. */
+    public readonly apiKeys: Record<string, pulumi.Output<string>> = {};
+
+    constructor(name: string, args: CredentialsArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("hive-db:random:Credentials", name, {}, opts);
+        const childOpts = { parent: this };
+
+        if (args.generateAdminPassword) {
+            const admin = new random.RandomPassword(`${name}-admin-password`, PASSWORD_OPTIONS, childOpts);
+            this.adminPassword = pulumi.secret(admin.result);
+        }
+        for (const spec of args.modes) {
+            const password = new random.RandomPassword(
+                `${name}-${spec.mode}-password`,
+                { ...PASSWORD_OPTIONS, keepers: { rotation: String(spec.passwordRotation) } },
+                childOpts,
+            );
+            const apiKey = new random.RandomPassword(
+                `${name}-${spec.mode}-api-key`,
+                { ...API_KEY_OPTIONS, keepers: { rotation: String(spec.apiKeyRotation) } },
+                childOpts,
+            );
+            this.rolePasswords[spec.mode] = pulumi.secret(password.result);
+            this.apiKeys[spec.mode] = pulumi.secret(pulumi.interpolate`hive_${spec.mode}_${apiKey.result}`);
+        }
+        this.registerOutputs({ adminPassword: this.adminPassword, rolePasswords: this.rolePasswords, apiKeys: this.apiKeys });
+    }
+}

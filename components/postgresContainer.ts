@@ -1,0 +1,138 @@
+import * as docker from "@pulumi/docker";
+import * as pulumi from "@pulumi/pulumi";
+
+/** Where the data lives: a named Docker volume (default) or a host directory (seed 003's ./data/postgres). */
+export type PostgresStorage =
+    | { kind: "volume"; volumeName: string }
+    | {
+          kind: "bindMount";
+          hostPath: string;
+          /** `UID:GID` the server runs as, so files in the host directory belong to the host user. */
+          user: string;
+      };
+
+export interface PostgresContainerArgs {
+    /**
+     * Image reference. An image already present locally is used as is, so a locally built image
+     * works on a machine without registry access.
+     * @default "agnohq/pgvector:16"
+     */
+    image: string;
+    /** @default "hive-postgres-shared" */
+    containerName: string;
+    /** @default 5532 */
+    hostPort: number;
+    /**
+     * Host address the port is published on.
+     * @default "127.0.0.1"
+     */
+    bindAddress: string;
+    /** Bridge network the apps join. @default "app_network" */
+    networkName: string;
+    storage: PostgresStorage;
+    /** @default "/var/lib/postgresql/data/pgdata" */
+    pgdata: string;
+    /** Passed as `postgres -c name=value`. */
+    serverFlags: Record<string, string>;
+    adminUser: string;
+    /** Only seeds an empty data directory; see the `ignoreChanges` note below. */
+    adminPassword: pulumi.Input<string>;
+    /** How long `pulumi up` waits for the healthcheck. @default 180 */
+    waitTimeoutSeconds: number;
+}
+
+/** The mount point of the data volume; PGDATA is a subdirectory, as in the seeds' compose file. */
+export const DATA_MOUNT_PATH = "/var/lib/postgresql/data";
+export const POSTGRES_CONTAINER_PORT = 5432;
+
+/** `postgres -c a=b -c c=d`, in the order given. */
+export function serverCommand(serverFlags: Record<string, string>): string[] {
+    return ["postgres", ...Object.entries(serverFlags).flatMap(([name, value]) => ["-c", `${name}=${value}`])];
+}
+
+/**
+ * pg_isready over TCP: the image's first-run init server listens only on the Unix socket, so a
+ * socket probe would report healthy before the real server is up.
+ */
+export function healthcheckTest(adminUser: string): string[] {
+    return ["CMD", "pg_isready", "-h", "127.0.0.1", "-p", String(POSTGRES_CONTAINER_PORT), "-U", adminUser, "-d", "postgres"];
+}
+
+/**
+ * The shared pgvector server: image, network, data volume and container, healthy before
+ * `pulumi up` moves on to the database layer.
+ */
+export class PostgresContainer extends pulumi.ComponentResource {
+    public readonly container: docker.Container;
+    /** Docker's name of the container. */
+    public readonly containerName: pulumi.Output<string>;
+    public readonly networkName: pulumi.Output<string>;
+    /** Name of the data volume; undefined with a bind-mounted data directory. */
+    public readonly volumeName?: pulumi.Output<string>;
+
+    constructor(name: string, args: PostgresContainerArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("hive-db:docker:PostgresContainer", name, {}, opts);
+        const childOpts = { parent: this };
+
+        const image = new docker.RemoteImage(`${name}-image`, { name: args.image, keepLocally: true }, childOpts);
+        const network = new docker.Network(`${name}-network`, { name: args.networkName, driver: "bridge" }, childOpts);
+
+        let volumes: docker.types.input.ContainerVolume[];
+        if (args.storage.kind === "volume") {
+            // The volume is the users' data: never deleted by `destroy` or a replacement.
+            const volume = new docker.Volume(
+                `${name}-data`,
+                { name: args.storage.volumeName },
+                { ...childOpts, protect: true, retainOnDelete: true },
+            );
+            this.volumeName = volume.name;
+            volumes = [{ volumeName: volume.name, containerPath: DATA_MOUNT_PATH }];
+        } else {
+            volumes = [{ hostPath: args.storage.hostPath, containerPath: DATA_MOUNT_PATH }];
+        }
+
+        this.container = new docker.Container(
+            `${name}-container`,
+            {
+                name: args.containerName,
+                image: image.imageId,
+                restart: "unless-stopped",
+                user: args.storage.kind === "bindMount" ? args.storage.user : undefined,
+                envs: [
+                    pulumi.interpolate`POSTGRES_USER=${args.adminUser}`,
+                    pulumi.secret(pulumi.interpolate`POSTGRES_PASSWORD=${args.adminPassword}`),
+                    // The stack creates its databases itself; the image only makes the admin's.
+                    "POSTGRES_DB=postgres",
+                    `PGDATA=${args.pgdata}`,
+                ],
+                command: serverCommand(args.serverFlags),
+                ports: [{ internal: POSTGRES_CONTAINER_PORT, external: args.hostPort, ip: args.bindAddress }],
+                volumes,
+                networksAdvanced: [{ name: network.name, aliases: ["postgres"] }],
+                healthcheck: {
+                    tests: healthcheckTest(args.adminUser),
+                    interval: "5s",
+                    timeout: "5s",
+                    retries: 12,
+                    startPeriod: "30s",
+                },
+                wait: true,
+                waitTimeout: args.waitTimeoutSeconds,
+            },
+            {
+                ...childOpts,
+                // The provider ignores healthcheck edits unless they force a replacement.
+                replaceOnChanges: ["healthcheck"],
+                // A replacement must free the host port and container name before the new one starts.
+                deleteBeforeReplace: true,
+                // POSTGRES_* only seed an empty data directory: an env change would replace the
+                // container yet change nothing inside the server, so it must not touch it.
+                ignoreChanges: ["envs"],
+            },
+        );
+
+        this.containerName = this.container.name;
+        this.networkName = network.name;
+        this.registerOutputs({ containerName: this.containerName, networkName: this.networkName, volumeName: this.volumeName });
+    }
+}

@@ -1,0 +1,113 @@
+/**
+ * hive-db: the shared PostgreSQL (pgvector) for every Automagik Hive mode.
+ * Reads config, composes the components, exports what app deploys consume. Nothing else.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import { Credentials } from "./components/credentials";
+import { HiveDatabase, ServerConnection } from "./components/hiveDatabase";
+import { PostgresContainer } from "./components/postgresContainer";
+import { bindMountUser, CONFIG_NAMESPACE, containerDialHost, parseConfig } from "./lib/config";
+import { resolveLayout } from "./lib/layout";
+import { modeConnection } from "./lib/outputs";
+
+// Validation runs before any resource is registered: bad config fails with every problem listed.
+const config = parseConfig(pulumi.runtime.allConfig());
+const layout = resolveLayout(config);
+const stack = "hive";
+
+const credentials = new Credentials(`${stack}-credentials`, {
+    generateAdminPassword: config.server === undefined,
+    modes: layout.modes.map((mode) => ({ mode: mode.name, passwordRotation: mode.passwordRotation, apiKeyRotation: mode.apiKeyRotation })),
+});
+
+let server: PostgresContainer | undefined;
+let connection: ServerConnection;
+if (config.server === undefined) {
+    const container = config.container;
+    server = new PostgresContainer(`${stack}-postgres`, {
+        image: container.image,
+        containerName: container.name,
+        hostPort: container.hostPort,
+        bindAddress: container.bindAddress,
+        networkName: container.network,
+        storage:
+            container.dataDirectory === undefined
+                ? { kind: "volume", volumeName: container.volume ?? `${container.name}-data` }
+                : {
+                      kind: "bindMount",
+                      hostPath: container.dataDirectory,
+                      user: bindMountUser(container, () => ({ uid: process.getuid?.() ?? 1000, gid: process.getgid?.() ?? 1000 })),
+                  },
+        pgdata: container.pgdata,
+        serverFlags: container.serverFlags,
+        adminUser: config.adminUser,
+        adminPassword: credentials.adminPassword!,
+        waitTimeoutSeconds: container.waitTimeoutSeconds,
+    });
+    connection = {
+        host: containerDialHost(container),
+        port: container.hostPort,
+        username: config.adminUser,
+        password: credentials.adminPassword!,
+        sslmode: "disable",
+        maintenanceDatabase: "postgres",
+        superuser: true,
+    };
+} else {
+    connection = {
+        host: config.server.host,
+        port: config.server.port,
+        username: config.adminUser,
+        password: new pulumi.Config(CONFIG_NAMESPACE).requireSecret("adminPassword"),
+        sslmode: config.server.sslmode,
+        maintenanceDatabase: config.server.maintenanceDatabase,
+        superuser: config.server.superuser,
+    };
+}
+
+const database = new HiveDatabase(`${stack}-database`, {
+    connection,
+    layout,
+    rolePasswords: credentials.rolePasswords,
+    adoptExistingDatabases: config.adoptExistingDatabases,
+    serverReady: server ? [server.container] : undefined,
+});
+
+const perMode = <T>(value: (mode: (typeof layout.modes)[number]) => T): Record<string, T> =>
+    Object.fromEntries(layout.modes.map((mode) => [mode.name, value(mode)]));
+
+const connections = perMode((mode) =>
+    pulumi.secret(
+        pulumi
+            .all([credentials.rolePasswords[mode.name], credentials.apiKeys[mode.name], database.roles[mode.name]])
+            .apply(([password, apiKey]) => modeConnection(connection, mode, password, apiKey)),
+    ),
+);
+
+/** Address and port clients on this machine use to reach the server. */
+export const serverHost = connection.host;
+export const serverPort = connection.port;
+/** The main database (`hive`). */
+export const databaseName = database.databases[config.database];
+/** Docker names; undefined with an existing server. */
+export const containerName = server?.containerName;
+export const networkName = server?.networkName;
+export const volumeName = server?.volumeName;
+/** Schema holding the extensions (vector); on every mode's search_path. */
+export const extensionsSchema = layout.extensionsSchema;
+export const modeNames = layout.modes.map((mode) => mode.name);
+/** Per mode: LOGIN role, database, owned schemas, default search_path, readers, API port. */
+export const roles = database.roles;
+export const databases = perMode((mode) => mode.database);
+export const schemas = perMode((mode) => mode.schemas);
+export const searchPaths = perMode((mode) => mode.searchPath);
+export const readers = perMode((mode) => mode.readers);
+export const apiPorts = perMode((mode) => mode.apiPort);
+/** Per mode, secret: SQLAlchemy URL (`postgresql+psycopg://`), what the Hive apps read. */
+export const databaseUrls = perMode((mode) => connections[mode.name].databaseUrl);
+/** Per mode, secret: libpq URL (`postgresql://`) for psql, psycopg.connect and node-postgres. */
+export const libpqUrls = perMode((mode) => connections[mode.name].libpqUrl);
+/** Per mode, secret: a ready-to-write `.env` body. */
+export const envFiles = perMode((mode) => connections[mode.name].envFile);
+/** Per mode, secret: the app's API key (also in its `.env`). */
+export const apiKeys = credentials.apiKeys;

@@ -1,0 +1,148 @@
+/**
+ * Runs index.ts under Pulumi's mocks with a given config and records every resource registration
+ * as the engine would receive it: type, name, inputs, and the options the engine acts on
+ * (protect, retainOnDelete, dependsOn, replaceOnChanges, deleteBeforeReplace, ignoreChanges, import).
+ */
+import * as pulumi from "@pulumi/pulumi";
+import * as path from "path";
+
+export interface RecordedResource {
+    type: string;
+    name: string;
+    urn: string;
+    custom: boolean;
+    inputs: Record<string, any>;
+    parent: string;
+    /** Provider reference `urn::id`, empty for the default provider. */
+    provider: string;
+    protect: boolean;
+    retainOnDelete: boolean;
+    deleteBeforeReplace: boolean;
+    replaceOnChanges: string[];
+    ignoreChanges: string[];
+    /** URNs of explicit and implicit dependencies. */
+    dependencies: string[];
+    importId: string;
+}
+
+export interface StackRun {
+    resources: RecordedResource[];
+    /** The program's exports (stack outputs). */
+    outputs: Record<string, any>;
+    /** The one resource of this type and name; throws when absent so a test fails loudly. */
+    get(type: string, name: string): RecordedResource;
+    ofType(type: string): RecordedResource[];
+}
+
+const PROJECT = "hive-db";
+const STACK = "dev";
+const INDEX = path.resolve(__dirname, "../../index.ts");
+
+/** Provider-computed outputs the program reads, keyed by resource type. */
+const COMPUTED_STATE: Record<string, (name: string) => Record<string, unknown>> = {
+    "docker:index/remoteImage:RemoteImage": (name) => ({ imageId: `sha256:${name}` }),
+    "random:index/randomPassword:RandomPassword": (name) => ({ result: `pw-${name}-@:/?#%& +` }),
+};
+
+interface RegisterRequest {
+    getType(): string;
+    getName(): string;
+    getParent(): string;
+    getCustom(): boolean;
+    getProvider(): string;
+    getProtect(): boolean;
+    getRetainondelete(): boolean;
+    getDeletebeforereplace(): boolean;
+    getReplaceonchangesList(): string[];
+    getIgnorechangesList(): string[];
+    getDependenciesList(): string[];
+    getImportid(): string;
+}
+
+/** Turns a plain config object into what the engine hands the program: JSON for structured values. */
+export function engineConfig(config: Record<string, unknown>): Record<string, string> {
+    return Object.fromEntries(
+        Object.entries(config).map(([key, value]) => [
+            key.includes(":") ? key : `${PROJECT}:${key}`,
+            typeof value === "string" ? value : JSON.stringify(value),
+        ]),
+    );
+}
+
+/** Promise of an Output's value (and whether it is secret). */
+export async function unwrap<T>(output: pulumi.Input<T>): Promise<T> {
+    return new Promise((resolve) => pulumi.output(output).apply((value) => resolve(value as T)));
+}
+
+export async function isSecret(output: unknown): Promise<boolean> {
+    return pulumi.isSecret(pulumi.output(output));
+}
+
+export async function runStack(config: Record<string, unknown> = {}, secrets: Record<string, string> = {}): Promise<StackRun> {
+    const registrations: RegisterRequest[] = [];
+    const inputsByKey = new Map<string, Record<string, any>>();
+    await pulumi.runtime.setMocks(
+        {
+            newResource: (args) => {
+                inputsByKey.set(`${args.type}::${args.name}`, args.inputs);
+                return { id: `${args.name}-id`, state: { ...args.inputs, ...(COMPUTED_STATE[args.type]?.(args.name) ?? {}) } };
+            },
+            call: (args) => {
+                throw new Error(`unexpected call to ${args.token}`);
+            },
+        },
+        PROJECT,
+        STACK,
+        false,
+    );
+    // The mock monitor passes only type, name and inputs to newResource; the options live on the
+    // wire request, so record that.
+    const settings = require("@pulumi/pulumi/runtime/settings");
+    const monitor = settings.getMonitor();
+    const register = monitor.registerResource.bind(monitor);
+    monitor.registerResource = (req: RegisterRequest, callback: unknown) => {
+        registrations.push(req);
+        return register(req, callback);
+    };
+
+    const secretKeys = Object.keys(secrets).map((key) => `${PROJECT}:${key}`);
+    pulumi.runtime.setAllConfig(engineConfig({ ...config, ...secrets }), secretKeys);
+
+    delete require.cache[INDEX];
+    const outputs = require(INDEX);
+    await settings.waitForRPCs();
+
+    const urns = [...(monitor.getRegisteredResources() as Map<string, unknown>).keys()];
+    const resources = registrations.map((req): RecordedResource => {
+        const key = `${req.getType()}::${req.getName()}`;
+        return {
+            type: req.getType(),
+            name: req.getName(),
+            urn: urns.find((urn) => urn.endsWith(`::${key}`)) ?? "",
+            custom: req.getCustom(),
+            inputs: inputsByKey.get(key) ?? {},
+            parent: req.getParent(),
+            provider: req.getProvider(),
+            protect: req.getProtect(),
+            retainOnDelete: req.getRetainondelete(),
+            deleteBeforeReplace: req.getDeletebeforereplace(),
+            replaceOnChanges: req.getReplaceonchangesList(),
+            ignoreChanges: req.getIgnorechangesList(),
+            dependencies: req.getDependenciesList(),
+            importId: req.getImportid(),
+        };
+    });
+    const ofType = (type: string) => resources.filter((r) => r.type === type);
+    return {
+        resources,
+        outputs,
+        ofType,
+        get(type, name) {
+            const found = resources.filter((r) => r.type === type && r.name === name);
+            if (found.length !== 1) {
+                throw new Error(`expected one ${type} named ${name}, found ${found.length}; have: ${ofType(type).map((r) => r.name).join(", ")}`);
+            }
+            return found[0];
+        },
+    };
+}
