@@ -39,9 +39,12 @@ const STACK = "dev";
 const INDEX = path.resolve(__dirname, "../../index.ts");
 
 /** Provider-computed outputs the program reads, keyed by resource type. */
-const COMPUTED_STATE: Record<string, (name: string) => Record<string, unknown>> = {
+const COMPUTED_STATE: Record<string, (name: string, inputs: Record<string, any>) => Record<string, unknown>> = {
     "docker:index/remoteImage:RemoteImage": (name) => ({ imageId: `sha256:${name}` }),
-    "random:index/randomPassword:RandomPassword": (name) => ({ result: `pw-${name}-@:/?#%& +` }),
+    // Full of URL-reserved characters, and new whenever a keeper changes, as the real provider does.
+    "random:index/randomPassword:RandomPassword": (name, inputs) => ({
+        result: `pw-${name}-${Object.values(inputs.keepers ?? {}).join("-")}-@:/?#%& +`,
+    }),
 };
 
 interface RegisterRequest {
@@ -74,6 +77,28 @@ export async function unwrap<T>(output: pulumi.Input<T>): Promise<T> {
     return new Promise((resolve) => pulumi.output(output).apply((value) => resolve(value as T)));
 }
 
+const SECRET_SIG_KEY = "4dabf18193072939515e22adb298388d";
+const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
+
+/** True when a recorded input reached the engine as a secret. */
+export function isSecretInput(value: unknown): boolean {
+    return typeof value === "object" && value !== null && (value as Record<string, unknown>)[SECRET_SIG_KEY] === SECRET_SIG;
+}
+
+/** A recorded input with secret wrappers removed, for asserting on what the secret holds. */
+export function reveal(value: any): any {
+    if (isSecretInput(value)) {
+        return reveal(value.value);
+    }
+    if (Array.isArray(value)) {
+        return value.map(reveal);
+    }
+    if (typeof value === "object" && value !== null) {
+        return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, reveal(v)]));
+    }
+    return value;
+}
+
 export async function isSecret(output: unknown): Promise<boolean> {
     return pulumi.isSecret(pulumi.output(output));
 }
@@ -85,7 +110,7 @@ export async function runStack(config: Record<string, unknown> = {}, secrets: Re
         {
             newResource: (args) => {
                 inputsByKey.set(`${args.type}::${args.name}`, args.inputs);
-                return { id: `${args.name}-id`, state: { ...args.inputs, ...(COMPUTED_STATE[args.type]?.(args.name) ?? {}) } };
+                return { id: `${args.name}-id`, state: { ...args.inputs, ...(COMPUTED_STATE[args.type]?.(args.name, args.inputs) ?? {}) } };
             },
             call: (args) => {
                 throw new Error(`unexpected call to ${args.token}`);
@@ -118,7 +143,8 @@ export async function runStack(config: Record<string, unknown> = {}, secrets: Re
         return {
             type: req.getType(),
             name: req.getName(),
-            urn: urns.find((urn) => urn.endsWith(`::${key}`)) ?? "",
+            // A child's URN qualifies its type with its parents' (`Parent$child:type`).
+            urn: urns.find((urn) => urn.endsWith(`::${req.getName()}`) && urn.split("::")[2].split("$").pop() === req.getType()) ?? "",
             custom: req.getCustom(),
             inputs: inputsByKey.get(key) ?? {},
             parent: req.getParent(),

@@ -1,0 +1,199 @@
+import { strict as assert } from "assert";
+import { isSecretInput, RecordedResource, reveal, runStack, StackRun, unwrap } from "./harness";
+
+const T = {
+    image: "docker:index/remoteImage:RemoteImage",
+    volume: "docker:index/volume:Volume",
+    network: "docker:index/network:Network",
+    container: "docker:index/container:Container",
+    pgProvider: "pulumi:providers:postgresql",
+    database: "postgresql:index/database:Database",
+    schema: "postgresql:index/schema:Schema",
+    extension: "postgresql:index/extension:Extension",
+    role: "postgresql:index/role:Role",
+    grant: "postgresql:index/grant:Grant",
+    defaults: "postgresql:index/defaultPrivileges:DefaultPrivileges",
+    password: "random:index/randomPassword:RandomPassword",
+};
+
+/** Grants as `role database schema objectType: privileges`, for readable comparisons. */
+function grantTable(run: StackRun): string[] {
+    return run
+        .ofType(T.grant)
+        .map((g) => `${g.inputs.role} ${g.inputs.database} ${g.inputs.schema ?? "-"} ${g.inputs.objectType}: ${g.inputs.privileges.join(",") || "(revoke all)"}`)
+        .sort();
+}
+
+const dependsOn = (resource: RecordedResource, on: RecordedResource) => resource.dependencies.includes(on.urn);
+
+describe("the default stack", () => {
+    let run: StackRun;
+    before(async () => {
+        run = await runStack();
+    });
+
+    it("declares the container layer", () => {
+        const image = run.get(T.image, "hive-postgres-image");
+        assert.equal(image.inputs.name, "agnohq/pgvector:16");
+        assert.equal(image.inputs.keepLocally, true);
+
+        const network = run.get(T.network, "hive-postgres-network");
+        assert.equal(network.inputs.name, "app_network");
+        assert.equal(network.inputs.driver, "bridge");
+
+        const volume = run.get(T.volume, "hive-postgres-data");
+        assert.equal(volume.inputs.name, "hive-postgres-shared-data");
+        assert.equal(volume.protect, true, "volume protected");
+        assert.equal(volume.retainOnDelete, true, "volume retained on delete");
+    });
+
+    it("runs the container as the seeds describe, healthy before anything connects", () => {
+        const container = run.get(T.container, "hive-postgres-container");
+        const inputs = container.inputs;
+        assert.equal(inputs.name, "hive-postgres-shared");
+        assert.equal(inputs.image, "sha256:hive-postgres-image", "uses the RemoteImage's id");
+        assert.equal(inputs.restart, "unless-stopped");
+        assert.deepEqual(inputs.ports, [{ internal: 5432, external: 5532, ip: "127.0.0.1" }]);
+        assert.deepEqual(inputs.volumes, [{ volumeName: "hive-postgres-shared-data", containerPath: "/var/lib/postgresql/data" }]);
+        assert.deepEqual(inputs.networksAdvanced, [{ name: "app_network", aliases: ["postgres"] }]);
+        assert.deepEqual(inputs.command, ["postgres", "-c", "max_connections=200", "-c", "shared_buffers=256MB", "-c", "effective_cache_size=1GB"]);
+        assert.equal(inputs.user, undefined, "a named volume runs as the image's own user");
+        const envs: string[] = reveal(inputs.envs);
+        assert.ok(envs.includes("PGDATA=/var/lib/postgresql/data/pgdata"), JSON.stringify(envs.filter((e) => !e.includes("PASSWORD"))));
+        assert.ok(envs.includes("POSTGRES_USER=hive_admin"));
+        assert.ok(envs.some((e) => e.startsWith("POSTGRES_PASSWORD=") && e.length > "POSTGRES_PASSWORD=".length));
+
+        const test: string[] = inputs.healthcheck.tests;
+        assert.ok(test.includes("pg_isready"), test.join(" "));
+        assert.equal(test[test.indexOf("-h") + 1], "127.0.0.1", "probe over TCP, not the init server's socket");
+        assert.equal(inputs.wait, true);
+        assert.ok(inputs.waitTimeout >= 60, `waitTimeout ${inputs.waitTimeout}`);
+
+        assert.deepEqual(container.replaceOnChanges, ["healthcheck"]);
+        assert.equal(container.deleteBeforeReplace, true);
+        assert.deepEqual(container.ignoreChanges, ["envs"]);
+        const volume = run.get(T.volume, "hive-postgres-data");
+        const image = run.get(T.image, "hive-postgres-image");
+        assert.ok(dependsOn(container, volume) && dependsOn(container, image));
+    });
+
+    it("keeps the container's password secret in its env", () => {
+        const container = run.get(T.container, "hive-postgres-container");
+        assert.ok(isSecretInput(container.inputs.envs), "envs reach the engine as a secret");
+    });
+
+    it("connects the postgresql provider to the container, after it is healthy, without TLS", () => {
+        const provider = run.get(T.pgProvider, "hive-database-provider");
+        const container = run.get(T.container, "hive-postgres-container");
+        assert.ok(dependsOn(provider, container), "provider dependsOn the container");
+        assert.equal(provider.inputs.host, "127.0.0.1");
+        assert.equal(provider.inputs.port, "5532");
+        assert.equal(provider.inputs.sslmode, "disable");
+        assert.equal(provider.inputs.username, "hive_admin");
+        assert.equal(provider.inputs.database, "postgres");
+    });
+
+    it("sends every database resource through that provider, parented to its component", () => {
+        const provider = run.get(T.pgProvider, "hive-database-provider");
+        const component = run.get("hive-db:postgresql:HiveDatabase", "hive-database");
+        const pgResources = run.resources.filter((r) => r.type.startsWith("postgresql:"));
+        assert.ok(pgResources.length > 20, `${pgResources.length} resources`);
+        for (const resource of pgResources) {
+            assert.equal(resource.provider, `${provider.urn}::${provider.name}-id`, resource.name);
+            assert.equal(resource.parent, component.urn, resource.name);
+        }
+        for (const resource of run.resources.filter((r) => r.type.startsWith("docker:"))) {
+            assert.equal(resource.parent, run.get("hive-db:docker:PostgresContainer", "hive-postgres").urn, resource.name);
+        }
+    });
+
+    it("creates a protected hive database and the extensions schema with vector in it", () => {
+        const db = run.get(T.database, "hive-database-db-hive");
+        assert.equal(db.inputs.name, "hive");
+        assert.equal(db.protect, true);
+        assert.equal(db.retainOnDelete, true);
+        assert.equal(db.importId, "", "not adopted unless asked");
+        const schema = run.get(T.schema, "hive-database-schema-hive-extensions");
+        const extension = run.get(T.extension, "hive-database-ext-hive-vector");
+        assert.deepEqual([extension.inputs.name, extension.inputs.database, extension.inputs.schema], ["vector", "hive", "extensions"]);
+        assert.ok(dependsOn(extension, schema) && dependsOn(extension, db));
+        assert.equal(extension.retainOnDelete, true, "dropping vector would drop users' vector columns");
+    });
+
+    it("gives each mode a least-privilege LOGIN role with its search_path", () => {
+        const roles = run.ofType(T.role).map((r) => r.inputs);
+        assert.deepEqual(roles.map((r) => r.name).sort(), ["hive_agent", "hive_genie", "hive_workspace"]);
+        for (const role of roles) {
+            assert.equal(role.login, true, role.name);
+            assert.equal(role.superuser, false, role.name);
+            assert.equal(role.createDatabase, false, role.name);
+            assert.equal(role.createRole, false, role.name);
+            assert.ok(role.connectionLimit > 0 && role.connectionLimit < 200, `${role.name} connection limit ${role.connectionLimit}`);
+        }
+        assert.deepEqual(run.get(T.role, "hive-database-role-agent").inputs.searchPaths, ["agent", "extensions"]);
+        assert.deepEqual(run.get(T.role, "hive-database-role-workspace").inputs.searchPaths, ["public", "agno", "hive", "extensions"]);
+    });
+
+    it("gives each mode its own schemas, kept on delete", () => {
+        const owners = run
+            .ofType(T.schema)
+            .map((s) => `${s.inputs.database}.${s.inputs.name}:${s.inputs.owner ?? "admin"}`)
+            .sort();
+        assert.deepEqual(owners, [
+            "hive.agent:hive_agent",
+            "hive.agno:hive_workspace",
+            "hive.extensions:admin",
+            "hive.genie:hive_genie",
+            "hive.hive:hive_workspace",
+            "hive.public:hive_workspace",
+        ]);
+        for (const schema of run.ofType(T.schema)) {
+            assert.equal(schema.retainOnDelete, true, schema.name);
+            assert.notEqual(schema.inputs.dropCascade, true, schema.name);
+        }
+        const agentSchema = run.get(T.schema, "hive-database-schema-hive-agent");
+        assert.ok(dependsOn(agentSchema, run.get(T.role, "hive-database-role-agent")), "schema waits for its owner role");
+    });
+
+    it("grants exactly what each mode needs and revokes PUBLIC", () => {
+        assert.deepEqual(grantTable(run), [
+            "hive_agent hive - database: CONNECT,TEMPORARY",
+            "hive_agent hive agent schema: CREATE,USAGE",
+            "hive_agent hive extensions schema: USAGE",
+            "hive_genie hive - database: CONNECT,TEMPORARY",
+            "hive_genie hive extensions schema: USAGE",
+            "hive_genie hive genie schema: CREATE,USAGE",
+            "hive_workspace hive - database: CONNECT,TEMPORARY",
+            "hive_workspace hive agno schema: CREATE,USAGE",
+            "hive_workspace hive extensions schema: USAGE",
+            "hive_workspace hive hive schema: CREATE,USAGE",
+            "hive_workspace hive public schema: CREATE,USAGE",
+            "public hive - database: (revoke all)",
+            "public hive public schema: (revoke all)",
+        ]);
+        for (const grant of run.ofType(T.grant)) {
+            assert.equal(grant.deleteBeforeReplace, true, grant.name);
+        }
+        assert.equal(run.ofType(T.defaults).length, 0, "no readers configured, no default privileges");
+    });
+
+    it("makes grants wait for the role and schema they name", () => {
+        const grant = run.get(T.grant, "hive-database-grant-hive_agent-hive-agent-schema");
+        assert.ok(dependsOn(grant, run.get(T.role, "hive-database-role-agent")));
+        assert.ok(dependsOn(grant, run.get(T.schema, "hive-database-schema-hive-agent")));
+    });
+
+    it("exports the server and per-mode facts", async () => {
+        const o = run.outputs;
+        assert.equal(o.serverHost, "127.0.0.1");
+        assert.equal(o.serverPort, 5532);
+        assert.equal(await unwrap(o.databaseName), "hive");
+        assert.equal(await unwrap(o.containerName), "hive-postgres-shared");
+        assert.equal(await unwrap(o.networkName), "app_network");
+        assert.equal(await unwrap(o.volumeName), "hive-postgres-shared-data");
+        assert.deepEqual(o.modeNames, ["workspace", "agent", "genie"]);
+        assert.deepEqual(await unwrap(o.roles), { workspace: "hive_workspace", agent: "hive_agent", genie: "hive_genie" });
+        assert.deepEqual(o.apiPorts, { workspace: 8886, agent: 38886, genie: 48886 });
+        assert.deepEqual(o.schemas.agent, ["agent"]);
+    });
+});

@@ -1,0 +1,188 @@
+import { strict as assert } from "assert";
+import * as pulumi from "@pulumi/pulumi";
+import { ConfigError } from "../../lib/config";
+import { isSecret, isSecretInput, RecordedResource, reveal, runStack, StackRun, unwrap } from "./harness";
+
+const SECRET_OUTPUTS = ["databaseUrls", "libpqUrls", "envFiles", "apiKeys"];
+
+describe("secrets", () => {
+    let run: StackRun;
+    before(async () => {
+        run = await runStack();
+    });
+
+    for (const output of SECRET_OUTPUTS) {
+        it(`marks every mode's ${output} secret`, async () => {
+            const perMode: Record<string, pulumi.Output<string>> = run.outputs[output];
+            assert.deepEqual(Object.keys(perMode), ["workspace", "agent", "genie"]);
+            for (const [mode, value] of Object.entries(perMode)) {
+                assert.ok(await isSecret(value), `${output}.${mode} is secret`);
+                assert.ok(await isSecret(pulumi.output(perMode)), `${output} as a whole is secret`);
+            }
+        });
+    }
+
+    it("leaves non-credential outputs readable", async () => {
+        assert.equal(await isSecret(run.outputs.roles), false);
+        assert.equal(await isSecret(run.outputs.databaseName), false);
+    });
+
+    it("puts the role's own generated password into its URLs, percent-encoded", async () => {
+        const role = run.get("postgresql:index/role:Role", "hive-database-role-agent");
+        assert.ok(isSecretInput(role.inputs.password), "the role's password input is secret");
+        const password: string = reveal(role.inputs.password);
+        assert.match(password, /[@:/?#%& +]/, "the mock password has reserved characters");
+        const url = await unwrap(run.outputs.libpqUrls.agent);
+        assert.ok(url.includes(`:${encodeURIComponent(password)}@`), "URL carries the encoded password");
+        assert.ok(!url.includes(password), "never the raw password");
+        const env = await unwrap(run.outputs.envFiles.agent);
+        assert.ok(env.includes(`HIVE_DATABASE_URL=${await unwrap(run.outputs.databaseUrls.agent)}\n`));
+    });
+
+    it("gives each mode its own password and API key", async () => {
+        const keys = Object.values(await unwrap(pulumi.output(run.outputs.apiKeys))) as string[];
+        assert.equal(new Set(keys).size, 3);
+        for (const [mode, key] of Object.entries(await unwrap(pulumi.output(run.outputs.apiKeys)) as Record<string, string>)) {
+            assert.ok(key.startsWith(`hive_${mode}_`), `${mode} key is mode-prefixed`);
+        }
+    });
+});
+
+describe("a bind-mounted data directory", () => {
+    it("replaces the volume and runs the server as the host user", async () => {
+        const run = await runStack({ container: { dataDirectory: "/srv/hive/pg", user: "1001:1002" } });
+        assert.equal(run.ofType("docker:index/volume:Volume").length, 0);
+        const container = run.get("docker:index/container:Container", "hive-postgres-container");
+        assert.deepEqual(container.inputs.volumes, [{ hostPath: "/srv/hive/pg", containerPath: "/var/lib/postgresql/data" }]);
+        assert.equal(container.inputs.user, "1001:1002");
+        assert.equal(await unwrap(run.outputs.volumeName), undefined);
+    });
+
+    it("defaults to this process's UID:GID", async () => {
+        const run = await runStack({ container: { dataDirectory: "/srv/hive/pg" } });
+        const container = run.get("docker:index/container:Container", "hive-postgres-container");
+        assert.equal(container.inputs.user, `${process.getuid!()}:${process.getgid!()}`);
+    });
+});
+
+describe("an existing server", () => {
+    let run: StackRun;
+    before(async () => {
+        run = await runStack(
+            { adminUser: "postgres", server: { host: "db.internal", port: 6543, sslmode: "verify-full" } },
+            { adminPassword: "from-config-@/" },
+        );
+    });
+
+    it("declares no Docker resource at all", () => {
+        assert.deepEqual(run.resources.filter((r) => r.type.startsWith("docker:") || r.type.includes("PostgresContainer")), []);
+        assert.equal(run.outputs.containerName, undefined);
+        assert.equal(run.outputs.networkName, undefined);
+    });
+
+    it("points the provider at the server with the configured secret password", async () => {
+        const provider = run.get("pulumi:providers:postgresql", "hive-database-provider");
+        assert.equal(provider.inputs.host, "db.internal");
+        assert.equal(provider.inputs.port, "6543");
+        assert.equal(provider.inputs.sslmode, "verify-full");
+        assert.equal(provider.inputs.username, "postgres");
+        assert.deepEqual(provider.dependencies, [], "nothing to wait for");
+        assert.equal(run.ofType("random:index/randomPassword:RandomPassword").filter((p) => p.name.includes("admin")).length, 0);
+    });
+
+    it("runs the same database layer and points URLs at the server", async () => {
+        const defaults = await runStack();
+        const shape = (r: StackRun) => r.resources.filter((x) => x.type.startsWith("postgresql:")).map((x) => x.name).sort();
+        assert.deepEqual(shape(run), shape(defaults));
+        const url = new URL(await unwrap(run.outputs.libpqUrls.agent));
+        assert.equal(url.host, "db.internal:6543");
+    });
+
+    it("adopts existing databases only when asked", async () => {
+        const adopted = await runStack({ adminUser: "postgres", server: { host: "h" }, adoptExistingDatabases: true }, { adminPassword: "x" });
+        assert.equal(adopted.get("postgresql:index/database:Database", "hive-database-db-hive").importId, "hive");
+    });
+});
+
+describe("bad config", () => {
+    it("fails before any resource is registered", async () => {
+        let registered: RecordedResource[] | undefined;
+        await assert.rejects(
+            runStack({ modes: { agent: { schemas: ["pg_agent"] } } }).then((run) => {
+                registered = run.resources;
+            }),
+            (error: unknown) => error instanceof ConfigError && /hive-db:modes.agent.schemas.0/.test(error.message),
+        );
+        assert.equal(registered, undefined);
+    });
+});
+
+describe("password rotation", () => {
+    /** name -> JSON of inputs, with secrets unwrapped so a changed password shows. */
+    async function snapshot(run: StackRun): Promise<Map<string, string>> {
+        const entries = await Promise.all(run.resources.map(async (r) => [`${r.type}::${r.name}`, JSON.stringify(await unwrap(pulumi.output(r.inputs)))] as const));
+        return new Map(entries);
+    }
+
+    it("changes only the rotated mode's password and role", async () => {
+        const before = await snapshot(await runStack());
+        const rotated = await runStack({
+            modes: {
+                workspace: { schemas: ["public", "agno", "hive"] },
+                agent: { schemas: ["agent"], apiPortPrefix: 3, passwordRotation: 1 },
+                genie: { schemas: ["genie"], apiPortPrefix: 4 },
+            },
+        });
+        const after = await snapshot(rotated);
+        assert.deepEqual([...after.keys()].sort(), [...before.keys()].sort(), "no resource added or removed");
+        const changed = [...after.keys()].filter((key) => after.get(key) !== before.get(key)).sort();
+        assert.deepEqual(changed, [
+            "postgresql:index/role:Role::hive-database-role-agent",
+            "random:index/randomPassword:RandomPassword::hive-credentials-agent-password",
+        ]);
+        const url = await unwrap(rotated.outputs.libpqUrls.agent);
+        assert.ok(url.includes(encodeURIComponent("-1-")), "the agent URL carries the new password");
+    });
+});
+
+describe("seed 004: several databases and a read-only shared knowledge base", () => {
+    let run: StackRun;
+    before(async () => {
+        run = await runStack({
+            database: "claude_flow_shared",
+            modes: {
+                shared: { schemas: ["public"], role: "shared_user", readers: ["dpg", "qradar"], apiPort: 9001 },
+                dpg: { schemas: ["public"], role: "dpg_cluster", database: "distributed_postgres_cluster", apiPort: 9002 },
+                qradar: { schemas: ["public"], role: "qradar", database: "qradar_vectors", apiPort: 9003 },
+            },
+        });
+    });
+
+    it("creates each database with its own extensions schema and vector", () => {
+        const dbs = run.ofType("postgresql:index/database:Database").map((d) => d.inputs.name).sort();
+        assert.deepEqual(dbs, ["claude_flow_shared", "distributed_postgres_cluster", "qradar_vectors"]);
+        const extensions = run.ofType("postgresql:index/extension:Extension").map((e) => `${e.inputs.database}.${e.inputs.schema}.${e.inputs.name}`).sort();
+        assert.deepEqual(extensions, ["claude_flow_shared.extensions.vector", "distributed_postgres_cluster.extensions.vector", "qradar_vectors.extensions.vector"]);
+    });
+
+    it("lets readers connect and SELECT in the shared database, including future tables", () => {
+        const grants = run.ofType("postgresql:index/grant:Grant").map((g) => `${g.inputs.role} ${g.inputs.database} ${g.inputs.schema ?? "-"} ${g.inputs.objectType}: ${g.inputs.privileges.join(",")}`);
+        for (const reader of ["dpg_cluster", "qradar"]) {
+            assert.ok(grants.includes(`${reader} claude_flow_shared - database: CONNECT`), reader);
+            assert.ok(grants.includes(`${reader} claude_flow_shared public schema: USAGE`), reader);
+            assert.ok(grants.includes(`${reader} claude_flow_shared public table: SELECT`), reader);
+            assert.ok(!grants.some((g) => g.startsWith(`${reader} claude_flow_shared public schema: CREATE`)), `${reader} cannot create`);
+        }
+        const defaults = run.ofType("postgresql:index/defaultPrivileges:DefaultPrivileges").map((d) => `${d.inputs.owner}->${d.inputs.role} ${d.inputs.database}.${d.inputs.schema} ${d.inputs.objectType}: ${d.inputs.privileges}`).sort();
+        assert.deepEqual(defaults, [
+            "shared_user->dpg_cluster claude_flow_shared.public table: SELECT",
+            "shared_user->qradar claude_flow_shared.public table: SELECT",
+        ]);
+    });
+
+    it("keeps project databases closed to each other", () => {
+        const grants = run.ofType("postgresql:index/grant:Grant");
+        const intoQradar = grants.filter((g) => g.inputs.database === "qradar_vectors" && g.inputs.role !== "qradar" && g.inputs.role !== "public");
+        assert.deepEqual(intoQradar.map((g) => g.name), []);
+    });
+});
