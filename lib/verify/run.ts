@@ -1,0 +1,106 @@
+/**
+ * verify: checks a live database against a stack's outputs, using only the mode roles' credentials.
+ */
+import type { Client } from "pg";
+
+import { checkEnvFile, checkNodePostgres, checkPsql, checkServer, checkSqlalchemyUrl } from "./connect-checks";
+import { checkIsolation } from "./isolation";
+import {
+    checkDefaultSearchPath,
+    checkOwnSchema,
+    checkPublicPrivileges,
+    checkRoleAttributes,
+    checkSearchPath,
+    checkVector,
+} from "./mode-checks";
+import type { StackOutputs } from "./outputs";
+import { makeRedactor } from "./redact";
+import type { CheckId, CheckResult } from "./results";
+import { describeError } from "./sql";
+import { type ModeTarget, modeTargets, secretsInOutputs } from "./targets";
+
+export { formatReport, allPassed, failed, CHECK_TITLES, type CheckResult, type CheckId } from "./results";
+export { parseStackOutputs, validateStackOutputs, OutputsError, type StackOutputs } from "./outputs";
+
+/** A check that throws becomes a failed row instead of ending the run. */
+async function guarded(id: CheckId, subject: string, check: () => Promise<CheckResult>): Promise<CheckResult> {
+    try {
+        return await check();
+    } catch (error) {
+        return { id, subject, status: "fail", detail: describeError(error) };
+    }
+}
+
+const SESSION_CHECKS: ReadonlyArray<[CheckId, (client: Client, target: ModeTarget) => Promise<CheckResult>]> = [
+    ["search-path", checkSearchPath],
+    ["default-search-path", (_client, target) => checkDefaultSearchPath(target)],
+    ["own-schema", checkOwnSchema],
+    ["vector", checkVector],
+    ["role-attributes", checkRoleAttributes],
+];
+
+/**
+ * Runs every check and returns one row per check, in report order. Details are scrubbed of every
+ * secret in the outputs. Never throws for a database problem; throws only for a programming error.
+ */
+export async function verifyStack(outputs: StackOutputs): Promise<CheckResult[]> {
+    const redact = makeRedactor(secretsInOutputs(outputs));
+    const results: CheckResult[] = [];
+    const server = { host: outputs.serverHost, port: outputs.serverPort };
+    const targets = modeTargets(outputs);
+
+    results.push(await guarded("server", `${server.host}:${server.port}`, () => checkServer(server.host, server.port)));
+    if (results[0].status !== "pass") {
+        return scrub(results, redact);
+    }
+
+    const sessions = new Map<string, Client>();
+    try {
+        for (const target of targets) {
+            results.push(await guarded("psql", target.mode, () => checkPsql(target)));
+            const login = await checkNodePostgres(target, server).catch((error) => ({
+                result: { id: "node-postgres", subject: target.mode, status: "fail", detail: describeError(error) } as CheckResult,
+                client: undefined,
+            }));
+            results.push(login.result);
+            if (login.client) sessions.set(target.mode, login.client);
+            results.push(checkSqlalchemyUrl(target));
+
+            for (const [id, check] of SESSION_CHECKS) {
+                const client = sessions.get(target.mode);
+                results.push(
+                    client
+                        ? await guarded(id, target.mode, () => check(client, target))
+                        : { id, subject: target.mode, status: "skip", detail: `cannot connect as ${target.role}` },
+                );
+            }
+            if (target.envFile !== undefined) {
+                results.push(checkEnvFile(target, outputs.apiPorts?.[target.mode]));
+            }
+        }
+
+        results.push(...(await checkIsolation(targets, sessions)));
+
+        // pg_database is a shared catalog: any mode's session can read every database's ACL.
+        const anySession = sessions.values().next().value;
+        for (const database of [...new Set(targets.map((target) => target.database))]) {
+            results.push(
+                anySession
+                    ? await guarded("public-privileges", database, () => checkPublicPrivileges(anySession, database))
+                    : { id: "public-privileges", subject: database, status: "skip", detail: "no mode could connect" },
+            );
+        }
+    } finally {
+        await Promise.all([...sessions.values()].map((client) => client.end().catch(() => undefined)));
+    }
+    return scrub(results, redact);
+}
+
+function scrub(results: CheckResult[], redact: (text: string) => string): CheckResult[] {
+    return results.map((result) => ({ ...result, subject: redact(result.subject), detail: redact(result.detail) }));
+}
+
+/** The redactor for everything printed about these outputs. */
+export function redactorFor(outputs: StackOutputs): (text: string) => string {
+    return makeRedactor(secretsInOutputs(outputs));
+}

@@ -1,0 +1,84 @@
+/**
+ * Small node-postgres helpers shared by the checks.
+ */
+import { randomBytes } from "node:crypto";
+
+import { Client, type ClientConfig } from "pg";
+
+/** SQLSTATE 42501: the refusal every isolation and role check expects. */
+export const INSUFFICIENT_PRIVILEGE = "42501";
+
+/** Connects with bounded waits, so a dead server or a lock fails the check instead of hanging verify. */
+export async function connect(config: ClientConfig): Promise<Client> {
+    const client = new Client({
+        ...config,
+        application_name: "hive-db-verify",
+        connectionTimeoutMillis: 10_000,
+        query_timeout: 30_000,
+    });
+    // A server-side disconnect must not crash verify with an unhandled 'error' event.
+    client.on("error", () => undefined);
+    try {
+        await client.connect();
+    } catch (error) {
+        await client.end().catch(() => undefined);
+        throw error;
+    }
+    return client;
+}
+
+export function sqlState(error: unknown): string | undefined {
+    return (error as { code?: unknown })?.code?.toString();
+}
+
+/** The message with its SQLSTATE, e.g. `permission denied for schema agent (42501)`. */
+export function describeError(error: unknown): string {
+    const state = sqlState(error);
+    const message = error instanceof Error ? error.message : String(error);
+    return state ? `${message} (${state})` : message;
+}
+
+/** A lower-case, unique, identifier-safe name for probe objects: nobody else creates these. */
+export function probeName(): string {
+    return `hive_verify_${process.pid}_${randomBytes(4).toString("hex")}`;
+}
+
+export type Attempt = { allowed: true } | { allowed: false; state?: string; message: string };
+
+/**
+ * Runs one statement inside the caller's open transaction, under a savepoint: whether it works or
+ * not, it leaves no trace and the transaction stays usable for the next attempt.
+ */
+export async function attempt(client: Client, sql: string): Promise<Attempt> {
+    await client.query("SAVEPOINT hive_verify_attempt");
+    try {
+        await client.query(sql);
+        return { allowed: true };
+    } catch (error) {
+        return { allowed: false, state: sqlState(error), message: describeError(error) };
+    } finally {
+        await client.query("ROLLBACK TO SAVEPOINT hive_verify_attempt");
+    }
+}
+
+/** Runs `body` in a transaction that is always rolled back: checks never leave objects behind. */
+export async function inRolledBackTransaction<T>(client: Client, body: () => Promise<T>): Promise<T> {
+    await client.query("BEGIN");
+    try {
+        return await body();
+    } finally {
+        await client.query("ROLLBACK");
+    }
+}
+
+/** `SHOW search_path` text (`agent, "My Schema", extensions`) as a list of schema names. */
+export function parseSearchPath(text: string): string[] {
+    const names: string[] = [];
+    const pattern = /\s*("((?:[^"]|"")*)"|[^,]*?)\s*(,|$)/gy;
+    let match: RegExpExecArray | null;
+    while (pattern.lastIndex < text.length && (match = pattern.exec(text)) !== null) {
+        names.push(match[2] !== undefined ? match[2].replace(/""/g, '"') : match[1]);
+        if (match[3] === "") break;
+    }
+    return names.filter((name) => name !== "");
+}

@@ -1,0 +1,87 @@
+/**
+ * What verify needs per mode, derived from the stack outputs: the role, where it lives, and the
+ * connection its libpq URL describes (parsed with pg-connection-string, as node-postgres does).
+ */
+import type { ClientConfig } from "pg";
+import { parse, toClientConfig } from "pg-connection-string";
+
+import type { StackOutputs } from "./outputs";
+
+export interface ModeTarget {
+    mode: string;
+    role: string;
+    database: string;
+    schemas: string[];
+    searchPath: string[];
+    /** Modes allowed to SELECT in this mode's schemas. */
+    readers: string[];
+    libpqUrl: string;
+    sqlalchemyUrl: string;
+    envFile?: string;
+    /** The connection the libpq URL describes; undefined when the URL does not parse. */
+    connection?: ClientConfig;
+    /** Why `connection` is missing, without the URL in it. */
+    urlError?: string;
+}
+
+export function modeTargets(outputs: StackOutputs): ModeTarget[] {
+    return outputs.modeNames.map((mode) => {
+        const target: ModeTarget = {
+            mode,
+            role: outputs.roles[mode],
+            database: outputs.databases[mode],
+            schemas: outputs.schemas[mode],
+            searchPath: outputs.searchPaths[mode],
+            readers: outputs.readers[mode] ?? [],
+            libpqUrl: outputs.libpqUrls[mode],
+            sqlalchemyUrl: outputs.databaseUrls[mode],
+            envFile: outputs.envFiles?.[mode],
+        };
+        try {
+            target.connection = parseLibpqUrl(target.libpqUrl);
+        } catch (error) {
+            target.urlError = `libpqUrls.${mode} does not parse: ${(error as Error).message}`;
+        }
+        return target;
+    });
+}
+
+/** libpq semantics (sslmode etc.); pg-connection-string keeps the input out of its errors. */
+export function parseLibpqUrl(url: string): ClientConfig {
+    if (!/^postgres(ql)?:\/\//.test(url)) {
+        throw new Error("expected a postgresql:// URL");
+    }
+    return toClientConfig(parse(url, { useLibpqCompat: true }));
+}
+
+/**
+ * The URL minus its password, for a command line: every local user can read a process's
+ * arguments, so psql gets the password through PGPASSWORD instead. The rest of the URL (user,
+ * host, port, database, the encoded `options`) is exactly what libpq is meant to parse.
+ */
+export function withoutPassword(url: string): string {
+    return url.replace(/^([a-z+]+:\/\/[^:@/?#]*):[^@/?#]*@/i, "$1@");
+}
+
+/** Every password and API key in the outputs, in the forms they were written. */
+export function secretsInOutputs(outputs: StackOutputs): string[] {
+    const urls = [...Object.values(outputs.libpqUrls), ...Object.values(outputs.databaseUrls)];
+    const fromUrls = urls.flatMap((url) => {
+        const literal = /^[a-z+]+:\/\/[^:@/?#]*:([^@/?#]*)@/i.exec(url)?.[1];
+        let decoded: string | undefined;
+        try {
+            decoded = parse(url).password;
+        } catch {
+            decoded = undefined;
+        }
+        return [literal, decoded];
+    });
+    // Env files carry API keys and the same URLs; keys that look secret are scrubbed too.
+    const fromEnvFiles = Object.values(outputs.envFiles ?? {}).flatMap((body) =>
+        body
+            .split("\n")
+            .map((line) => /^\s*[A-Z0-9_]*(PASSWORD|SECRET|TOKEN|KEY)[A-Z0-9_]*\s*=\s*["']?(.*?)["']?\s*$/i.exec(line)?.[2]),
+    );
+    const apiKeys = Object.values(outputs.apiKeys ?? {});
+    return [...fromUrls, ...fromEnvFiles, ...apiKeys].filter((secret): secret is string => !!secret);
+}
