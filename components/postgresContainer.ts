@@ -1,5 +1,6 @@
 import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
+import { DATA_MOUNT_PATH, healthcheckTest, POSTGRES_CONTAINER_PORT, serverCommand } from "../lib/container";
 
 /** Where the data lives: a named Docker volume (default) or a host directory (seed 003's ./data/postgres). */
 export type PostgresStorage =
@@ -39,23 +40,6 @@ export interface PostgresContainerArgs {
     adminPassword: pulumi.Input<string>;
     /** How long `pulumi up` waits for the healthcheck. @default 180 */
     waitTimeoutSeconds: number;
-}
-
-/** The mount point of the data volume; PGDATA is a subdirectory, as in the seeds' compose file. */
-export const DATA_MOUNT_PATH = "/var/lib/postgresql/data";
-export const POSTGRES_CONTAINER_PORT = 5432;
-
-/** `postgres -c a=b -c c=d`, in the order given. */
-export function serverCommand(serverFlags: Record<string, string>): string[] {
-    return ["postgres", ...Object.entries(serverFlags).flatMap(([name, value]) => ["-c", `${name}=${value}`])];
-}
-
-/**
- * pg_isready over TCP: the image's first-run init server listens only on the Unix socket, so a
- * socket probe would report healthy before the real server is up.
- */
-export function healthcheckTest(adminUser: string): string[] {
-    return ["CMD", "pg_isready", "-h", "127.0.0.1", "-p", String(POSTGRES_CONTAINER_PORT), "-U", adminUser, "-d", "postgres"];
 }
 
 /**

@@ -1,11 +1,14 @@
 /**
  * Docker and PostgreSQL helpers for the integration tests (real engine, real containers).
  */
+import { strict as assert } from "node:assert";
 import { execFile } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { promisify } from "node:util";
 
 import { Client, type ClientConfig } from "pg";
+
+import { healthcheckTest } from "../../lib/container";
 
 /** The locally built image (image/build-image.sh); HIVE_IMAGE_TAG selects another one. */
 export const IMAGE = process.env.HIVE_IMAGE_TAG ?? "hive-db/pgvector:17";
@@ -79,9 +82,11 @@ export interface PostgresRun {
     user?: string;
 }
 
-/** The stack's healthcheck: TCP, because the first-run init server listens on the socket only. */
+/** The stack's own healthcheck (lib/container.ts) as `docker run --health-cmd` takes it. */
 export function healthcheckCommand(user: string): string {
-    return `pg_isready -h 127.0.0.1 -U ${user}`;
+    const [form, ...command] = healthcheckTest(user);
+    assert.equal(form, "CMD");
+    return command.join(" ");
 }
 
 /** Starts a detached container published on a free ephemeral port of 127.0.0.1; returns that port. */

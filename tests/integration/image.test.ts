@@ -7,6 +7,8 @@ import { chmodSync, chownSync, mkdtempSync, rmSync, writeFileSync } from "node:f
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
+import { parseConfig } from "../../lib/config";
+import { serverCommand } from "../../lib/container";
 import {
     IMAGE,
     containerLogs,
@@ -24,6 +26,9 @@ import {
     waitHealthy,
     withClient,
 } from "./helpers";
+
+/** The stack's default config: the container runs with its server flags. */
+const STACK_DEFAULTS = parseConfig({});
 
 async function waitExited(name: string, timeoutMs = 60_000): Promise<number> {
     const deadline = Date.now() + timeoutMs;
@@ -49,7 +54,7 @@ describe("pgvector image: a real container", function () {
     before(async function () {
         await requireDockerOrSkip(this);
         // Flags in the `docker run IMAGE -c ...` form: the entrypoint must prepend `postgres`.
-        port = await startPostgres({ name, volume, env, args: ["-c", "max_connections=200", "-c", "shared_buffers=256MB"] });
+        port = await startPostgres({ name, volume, env, args: serverCommand(STACK_DEFAULTS.container.serverFlags).slice(1) });
     });
 
     after(async () => {

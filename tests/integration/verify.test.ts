@@ -12,6 +12,8 @@ import { join } from "node:path";
 
 import { escapeIdentifier } from "pg";
 
+import { parseConfig } from "../../lib/config";
+import { resolveLayout } from "../../lib/layout";
 import { libpqUrl } from "../../lib/urls";
 import { CHECK_TITLES, type CheckResult, allPassed, validateStackOutputs, verifyStack } from "../../lib/verify/run";
 import {
@@ -24,6 +26,7 @@ import {
     layoutSteps,
     resetSteps,
 } from "../fixtures/hive-fixture";
+import { stackOutputs, stackSteps } from "../fixtures/stack-plan";
 import {
     randomPassword,
     removeContainer,
@@ -101,11 +104,14 @@ describe("verify: against a real server", function () {
     const secrets = [admin.password, ...Object.values(passwords)];
     let port: number;
 
-    async function applyFixture(layout: FixtureLayout, breakage: Step[] = []): Promise<void> {
-        const steps = [...resetSteps([DEFAULT_LAYOUT, SHARED_KNOWLEDGE_LAYOUT]), ...layoutSteps(layout, passwords), ...breakage];
+    async function runSteps(steps: Step[]): Promise<void> {
         for (const step of steps) {
             await withClient(tcpConfig(port, admin.user, admin.password, step.database), (client) => client.query(step.sql));
         }
+    }
+
+    async function applyFixture(layout: FixtureLayout, breakage: Step[] = []): Promise<void> {
+        await runSteps([...resetSteps([DEFAULT_LAYOUT, SHARED_KNOWLEDGE_LAYOUT]), ...layoutSteps(layout, passwords), ...breakage]);
     }
 
     function outputs(layout: FixtureLayout, overrides: OutputsOverrides = {}, serverPort = port): Record<string, unknown> {
@@ -289,6 +295,34 @@ describe("verify: against a real server", function () {
             it(`fails exactly on ${broken.fails.join(", ")} when ${broken.title}`, async () => {
                 await applyFixture(SHARED_KNOWLEDGE_LAYOUT, broken.breakage);
                 assert.deepEqual(keysWith(await verify(SHARED_KNOWLEDGE_LAYOUT), "fail"), [...broken.fails].sort());
+            });
+        }
+    });
+
+    describe("the stack's own database layer (its privilege plan rendered as the provider's SQL)", () => {
+        const configs: Record<string, Record<string, unknown>> = {
+            "the default config": {},
+            "a seed-004 config: three databases, a shared one read by two others": {
+                database: "claude_flow_shared",
+                modes: {
+                    shared: { schemas: ["public"], role: "shared_user", readers: ["dpg", "qradar"], apiPort: 9001 },
+                    dpg: { schemas: ["public", "memory"], role: "dpg_cluster", database: "distributed_postgres_cluster", apiPort: 9002 },
+                    qradar: { schemas: ["public"], role: "qradar", database: "qradar_vectors", apiPort: 9003 },
+                },
+            },
+        };
+        for (const [title, raw] of Object.entries(configs)) {
+            it(`passes every check for ${title}`, async () => {
+                const config = parseConfig(Object.fromEntries(Object.entries(raw).map(([k, v]) => [`hive-db:${k}`, JSON.stringify(v)])));
+                const layout = resolveLayout(config);
+                const modePasswords = Object.fromEntries(layout.modes.map((mode) => [mode.name, randomPassword({ special: true })]));
+                const apiKeys = Object.fromEntries(layout.modes.map((mode) => [mode.name, `hive_${mode.name}_${randomPassword()}`]));
+                await runSteps([...resetSteps([DEFAULT_LAYOUT, SHARED_KNOWLEDGE_LAYOUT, layout]), ...stackSteps(layout, modePasswords)]);
+                const results = await verifyStack(validateStackOutputs(stackOutputs(config, { host: HOST, port }, modePasswords, apiKeys)));
+                assertNoSecret(JSON.stringify(results), [...Object.values(modePasswords), ...Object.values(apiKeys)]);
+                assert.deepEqual(results.map(key).sort(), expectedRows(layout, port));
+                assert.deepEqual(keysWith(results, "fail").concat(keysWith(results, "skip")), []);
+                await runSteps(resetSteps([layout]));
             });
         }
     });

@@ -1,0 +1,21 @@
+/**
+ * How the pgvector container is started and probed. Pure, so the integration tests run a real
+ * container with exactly the command and healthcheck the stack declares.
+ */
+
+/** The mount point of the data volume; PGDATA is a subdirectory, as in the seeds' compose file. */
+export const DATA_MOUNT_PATH = "/var/lib/postgresql/data";
+export const POSTGRES_CONTAINER_PORT = 5432;
+
+/** `postgres -c a=b -c c=d`, in the order given. */
+export function serverCommand(serverFlags: Record<string, string>): string[] {
+    return ["postgres", ...Object.entries(serverFlags).flatMap(([name, value]) => ["-c", `${name}=${value}`])];
+}
+
+/**
+ * pg_isready over TCP: the image's first-run init server listens only on the Unix socket, so a
+ * socket probe would report healthy before the real server is up.
+ */
+export function healthcheckTest(adminUser: string): string[] {
+    return ["CMD", "pg_isready", "-h", "127.0.0.1", "-p", String(POSTGRES_CONTAINER_PORT), "-U", adminUser, "-d", "postgres"];
+}
