@@ -171,6 +171,14 @@ const configSchema = strictObject({
     server: externalServerSchema.optional(),
 });
 
+/** Every accepted key, per section: the README's config reference documents exactly these. */
+export const CONFIG_KEYS = {
+    top: Object.keys(configSchema.shape),
+    mode: Object.keys(modeSchema.shape),
+    container: Object.keys(containerSchema.shape),
+    server: Object.keys(externalServerSchema.shape),
+};
+
 export type ModeConfig = z.output<typeof modeSchema>;
 export type ContainerConfig = z.output<typeof containerSchema>;
 export type ExternalServerConfig = z.output<typeof externalServerSchema>;
