@@ -1,5 +1,6 @@
 import { strict as assert } from "assert";
 import * as pulumi from "@pulumi/pulumi";
+import { parse } from "pg-connection-string";
 import { ConfigError } from "../../lib/config";
 import { isSecret, isSecretInput, RecordedResource, reveal, runStack, StackRun, unwrap } from "./harness";
 
@@ -37,6 +38,17 @@ describe("secrets", () => {
         assert.ok(!url.includes(password), "never the raw password");
         const env = await unwrap(run.outputs.envFiles.agent);
         assert.ok(env.includes(`HIVE_DATABASE_URL=${await unwrap(run.outputs.databaseUrls.agent)}\n`));
+    });
+
+    it("exports libpq URLs that parse back to each role, its password, database and search_path", async () => {
+        for (const mode of run.outputs.modeNames as string[]) {
+            const role = run.get("postgresql:index/role:Role", `hive-database-role-${mode}`).inputs;
+            const parsed = parse(await unwrap(run.outputs.libpqUrls[mode] as pulumi.Output<string>));
+            assert.equal(parsed.user, role.name, mode);
+            assert.equal(parsed.password, reveal(role.password), mode);
+            assert.equal(parsed.database, run.outputs.databases[mode], mode);
+            assert.equal((parsed as Record<string, unknown>).options, `-csearch_path=${role.searchPaths.join(",")}`, mode);
+        }
     });
 
     it("gives each mode its own password and API key", async () => {
