@@ -69,7 +69,7 @@ const database = new HiveDatabase(`${stack}-database`, {
     connection,
     layout,
     rolePasswords: credentials.rolePasswords,
-    adoptExistingDatabases: config.adoptExistingDatabases,
+    adoptDatabases: config.adoptDatabases,
     serverReady: server ? [server.container] : undefined,
 });
 

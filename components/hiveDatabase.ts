@@ -21,8 +21,8 @@ export interface HiveDatabaseArgs {
     layout: Layout;
     /** Role password per mode name. */
     rolePasswords: Record<string, pulumi.Input<string>>;
-    /** Take over databases that already exist (`import`) instead of failing on CREATE DATABASE. */
-    adoptExistingDatabases: boolean;
+    /** Databases that already exist: taken over (`import`) instead of failing on CREATE DATABASE. */
+    adoptDatabases: string[];
     /**
      * What must be up before the provider connects: the provider connects lazily, so without this
      * the first statement races the container's start.
@@ -69,7 +69,7 @@ export class HiveDatabase extends pulumi.ComponentResource {
         const childOpts = { parent: this, provider: this.provider };
 
         for (const database of layout.databases) {
-            this.createDatabase(name, database, layout, args.adoptExistingDatabases, childOpts);
+            this.createDatabase(name, database, layout, args.adoptDatabases.includes(database), childOpts);
         }
         for (const mode of layout.modes) {
             this.createRole(name, mode, args.rolePasswords[mode.name], childOpts);

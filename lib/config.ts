@@ -6,8 +6,10 @@
  * JSON for structured values) and returns a typed, fully defaulted `HiveDbConfig`, or throws one
  * `ConfigError` listing every problem with the key that caused it.
  */
+import { isIP } from "net";
 import * as path from "path";
 import { z } from "zod";
+import { DATA_MOUNT_PATH } from "./container";
 
 /** Pulumi config namespace: keys are `hive-db:<key>`. */
 export const CONFIG_NAMESPACE = "hive-db";
@@ -15,7 +17,6 @@ export const CONFIG_NAMESPACE = "hive-db";
 /** Keys holding secrets: they are read with `requireSecret`, never parsed or echoed here. */
 export const SECRET_KEYS = ["adminPassword"] as const;
 
-const LOOPBACK_ADDRESSES = new Set(["127.0.0.1", "::1", "localhost"]);
 const WILDCARD_ADDRESSES = new Set(["0.0.0.0", "::"]);
 
 /** PostgreSQL truncates identifiers at NAMEDATALEN - 1 bytes. */
@@ -118,7 +119,11 @@ const containerSchema = strictObject({
     image: z.string().min(1).default("agnohq/pgvector:16"),
     name: z.string().regex(/^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/, "is not a valid container name").default("hive-postgres-shared"),
     hostPort: port.default(5532),
-    bindAddress: z.string().min(1).default("127.0.0.1"),
+    // An IP literal: Docker binds a host name such as "localhost" on every interface, or refuses it.
+    bindAddress: z
+        .string()
+        .refine((address) => isIP(address) !== 0, 'must be an IP address such as "127.0.0.1" (not a host name)')
+        .default("127.0.0.1"),
     /** Must be true to publish the port on anything but loopback. */
     allowNonLoopbackBind: z.boolean().default(false),
     network: z.string().min(1).default("app_network"),
@@ -128,7 +133,14 @@ const containerSchema = strictObject({
     dataDirectory: z.string().min(1).optional(),
     /** `UID:GID` to run as with `dataDirectory`; default the host user running Pulumi. */
     user: z.string().regex(/^\d+:\d+$/, 'must be "UID:GID", e.g. "1000:1000"').optional(),
-    pgdata: z.string().startsWith("/", "must be an absolute path").default("/var/lib/postgresql/data/pgdata"),
+    // Only DATA_MOUNT_PATH is on the volume: a PGDATA elsewhere would live and die with the container.
+    pgdata: z
+        .string()
+        .refine(
+            (dir) => path.posix.normalize(dir) === DATA_MOUNT_PATH || path.posix.normalize(dir).startsWith(DATA_MOUNT_PATH + "/"),
+            `must be ${DATA_MOUNT_PATH} or a directory under it (the only path kept on the volume)`,
+        )
+        .default(`${DATA_MOUNT_PATH}/pgdata`),
     serverFlags: z.record(serverFlagName, serverFlagValue).default({
         max_connections: "200",
         shared_buffers: "256MB",
@@ -163,8 +175,8 @@ const configSchema = strictObject({
     extensions: z.array(identifier).default(["vector"]),
     extensionsSchema: identifier.default("extensions"),
     apiBasePort: port.default(8886),
-    /** Take over databases that already exist (`import`) instead of failing on `CREATE DATABASE`. */
-    adoptExistingDatabases: z.boolean().default(false),
+    /** Databases that already exist and are taken over (`import`) instead of created. */
+    adoptDatabases: z.array(identifier).default([]),
     // Zod's prefault runs the default through the schema, so nested defaults apply to it too.
     modes: z.record(identifier, modeSchema).prefault(DEFAULT_MODES),
     container: containerSchema.prefault({}),
@@ -255,8 +267,9 @@ export function databaseFor(config: HiveDbConfig, mode: ModeConfig): string {
     return mode.database ?? config.database;
 }
 
+/** 127.0.0.0/8 or ::1; `address` is already known to be an IP literal. */
 function isLoopback(address: string): boolean {
-    return LOOPBACK_ADDRESSES.has(address) || address.startsWith("127.");
+    return isIP(address) === 4 ? address.startsWith("127.") : address === "::1";
 }
 
 /** Cross-field rules a per-key schema cannot express. */
@@ -333,6 +346,13 @@ function layoutProblems(config: HiveDbConfig, hasAdminPassword: boolean): string
             } else if (!config.modes[reader]) {
                 problems.push(`${key(modeName, "readers")}: unknown mode "${reader}"; valid modes: ${modeNames.join(", ")}`);
             }
+        }
+    }
+
+    const databases = new Set([config.database, ...Object.values(config.modes).map((mode) => databaseFor(config, mode))]);
+    for (const database of config.adoptDatabases) {
+        if (!databases.has(database)) {
+            problems.push(`${CONFIG_NAMESPACE}:adoptDatabases: "${database}" is not a database of this stack; valid: ${[...databases].join(", ")}`);
         }
     }
 

@@ -83,6 +83,12 @@ describe("config validation", () => {
         { name: "an unknown mode key", config: { modes: { a: { schemas: ["a"], apiport: 1 } } }, key: "hive-db:modes.a", says: /unknown key\(s\) "apiport"; valid keys: schemas, role,/ },
         { name: "an unknown container key", config: { container: { hostport: 1 } }, key: "hive-db:container", says: /"hostport"; valid keys: image,/ },
         { name: "a non-loopback bind without opt-in", config: { container: { bindAddress: "0.0.0.0" } }, key: "hive-db:container.bindAddress", says: /allowNonLoopbackBind/ },
+        { name: "a host name as bind address", config: { container: { bindAddress: "localhost" } }, key: "hive-db:container.bindAddress", says: /must be an IP address/ },
+        { name: "a 127-looking host name", config: { container: { bindAddress: "127.example.com" } }, key: "hive-db:container.bindAddress", says: /must be an IP address/ },
+        { name: "an IPv6 wildcard without opt-in", config: { container: { bindAddress: "::" } }, key: "hive-db:container.bindAddress", says: /allowNonLoopbackBind/ },
+        { name: "a PGDATA off the volume", config: { container: { pgdata: "/var/lib/postgresql/pgdata" } }, key: "hive-db:container.pgdata", says: /under it/ },
+        { name: "a PGDATA escaping the volume", config: { container: { pgdata: "/var/lib/postgresql/data/../x" } }, key: "hive-db:container.pgdata", says: /under it/ },
+        { name: "adopting a database the stack does not manage", config: { adoptDatabases: ["other"] }, key: "hive-db:adoptDatabases", says: /"other" is not a database of this stack; valid: hive/ },
         { name: "a relative data directory", config: { container: { dataDirectory: "data/postgres" } }, key: "hive-db:container.dataDirectory", says: /absolute/ },
         { name: "a user without a bind mount", config: { container: { user: "1000:1000" } }, key: "hive-db:container.user", says: /only applies with container.dataDirectory/ },
         { name: "a malformed user", config: { container: { dataDirectory: "/d", user: "me" } }, key: "hive-db:container.user", says: /UID:GID/ },
@@ -111,6 +117,12 @@ describe("config validation", () => {
         assert.equal(problems.length, 2, JSON.stringify(problems));
     });
 
+    it("takes any loopback IP without opt-in", () => {
+        for (const address of ["127.0.0.1", "127.0.0.53", "::1"]) {
+            assert.equal(parseConfig(engineConfig({ container: { bindAddress: address } })).container.bindAddress, address);
+        }
+    });
+
     it("accepts a wider bind address when opted in, and dials loopback for a wildcard", () => {
         const config = parseConfig(engineConfig({ container: { bindAddress: "0.0.0.0", allowNonLoopbackBind: true } }));
         assert.equal(containerDialHost(config.container), "127.0.0.1");
@@ -122,9 +134,9 @@ describe("config validation", () => {
     });
 
     it("accepts values as Pulumi hands scalars over: as text", () => {
-        const config = parseConfig({ "hive-db:apiBasePort": "9000", "hive-db:adoptExistingDatabases": "true", "docker:host": "unix:///x" });
+        const config = parseConfig({ "hive-db:apiBasePort": "9000", "hive-db:adoptDatabases": '["hive"]', "docker:host": "unix:///x" });
         assert.equal(config.apiBasePort, 9000);
-        assert.equal(config.adoptExistingDatabases, true);
+        assert.deepEqual(config.adoptDatabases, ["hive"]);
     });
 });
 

@@ -110,9 +110,18 @@ describe("an existing server", () => {
         assert.equal(url.host, "db.internal:6543");
     });
 
-    it("adopts existing databases only when asked", async () => {
-        const adopted = await runStack({ adminUser: "postgres", server: { host: "h" }, adoptExistingDatabases: true }, { adminPassword: "x" });
+    it("adopts existing databases only when asked, one by one", async () => {
+        const adopted = await runStack(
+            {
+                adminUser: "postgres",
+                server: { host: "h" },
+                adoptDatabases: ["hive"],
+                modes: { workspace: { schemas: ["public"] }, knowledge: { schemas: ["public"], database: "knowledge", apiPort: 9000 } },
+            },
+            { adminPassword: "x" },
+        );
         assert.equal(adopted.get("postgresql:index/database:Database", "hive-database-db-hive").importId, "hive");
+        assert.equal(adopted.get("postgresql:index/database:Database", "hive-database-db-knowledge").importId, "", "a new database is created");
     });
 });
 
