@@ -117,7 +117,9 @@ export class HiveDatabase extends pulumi.ComponentResource {
                 connectionLimit: mode.connectionLimit,
                 searchPaths: mode.searchPath,
             },
-            opts,
+            // The role owns the mode's schemas and tables in other databases than the provider's;
+            // its delete (REASSIGN/DROP OWNED there, then DROP ROLE) would fail, so it is kept.
+            { ...opts, ...KEEP_DATA },
         );
         this.roleResources.set(mode.role, role);
         this.roles[mode.name] = role.name;

@@ -42,6 +42,9 @@ export interface PostgresContainerArgs {
     waitTimeoutSeconds: number;
 }
 
+/** Property path of the admin password in the container's env list. */
+const ADMIN_PASSWORD_ENV = "envs[0]";
+
 /**
  * The shared pgvector server: image, network, data volume and container, healthy before
  * `pulumi up` moves on to the database layer.
@@ -83,8 +86,9 @@ export class PostgresContainer extends pulumi.ComponentResource {
                 restart: "unless-stopped",
                 user: args.storage.kind === "bindMount" ? args.storage.user : undefined,
                 envs: [
-                    pulumi.interpolate`POSTGRES_USER=${args.adminUser}`,
+                    // First: ADMIN_PASSWORD_ENV below points at it.
                     pulumi.secret(pulumi.interpolate`POSTGRES_PASSWORD=${args.adminPassword}`),
+                    pulumi.interpolate`POSTGRES_USER=${args.adminUser}`,
                     // The stack creates its databases itself; the image only makes the admin's.
                     "POSTGRES_DB=postgres",
                     `PGDATA=${args.pgdata}`,
@@ -109,9 +113,9 @@ export class PostgresContainer extends pulumi.ComponentResource {
                 replaceOnChanges: ["healthcheck"],
                 // A replacement must free the host port and container name before the new one starts.
                 deleteBeforeReplace: true,
-                // POSTGRES_* only seed an empty data directory: an env change would replace the
-                // container yet change nothing inside the server, so it must not touch it.
-                ignoreChanges: ["envs"],
+                // POSTGRES_PASSWORD only seeds an empty data directory: a new one would replace the
+                // container yet change nothing inside the server, so a password never touches it.
+                ignoreChanges: [ADMIN_PASSWORD_ENV],
             },
         );
 

@@ -71,7 +71,11 @@ describe("the default stack", () => {
 
         assert.deepEqual(container.replaceOnChanges, ["healthcheck"]);
         assert.equal(container.deleteBeforeReplace, true);
-        assert.deepEqual(container.ignoreChanges, ["envs"]);
+        // Only the admin password is ignored: other env edits (PGDATA, user) must show in a preview.
+        const [ignored] = container.ignoreChanges;
+        assert.equal(container.ignoreChanges.length, 1);
+        const index = Number(/^envs\[(\d+)\]$/.exec(ignored)?.[1]);
+        assert.ok(envs[index].startsWith("POSTGRES_PASSWORD="), `${ignored} is the password entry`);
         const volume = run.get(T.volume, "hive-postgres-data");
         const image = run.get(T.image, "hive-postgres-image");
         assert.ok(dependsOn(container, volume) && dependsOn(container, image));
@@ -129,6 +133,9 @@ describe("the default stack", () => {
             assert.equal(role.createDatabase, false, role.name);
             assert.equal(role.createRole, false, role.name);
             assert.ok(role.connectionLimit > 0 && role.connectionLimit < 200, `${role.name} connection limit ${role.connectionLimit}`);
+        }
+        for (const role of run.ofType(T.role)) {
+            assert.equal(role.retainOnDelete, true, `${role.name}: owns data, kept on delete`);
         }
         assert.deepEqual(run.get(T.role, "hive-database-role-agent").inputs.searchPaths, ["agent", "extensions"]);
         assert.deepEqual(run.get(T.role, "hive-database-role-workspace").inputs.searchPaths, ["public", "agno", "hive", "extensions"]);
