@@ -38,7 +38,7 @@ export class Credentials extends pulumi.ComponentResource {
 
     constructor(name: string, args: CredentialsArgs, opts?: pulumi.ComponentResourceOptions) {
         super("hive-db:random:Credentials", name, {}, opts);
-        const childOpts = { parent: this };
+        const childOpts = { parent: this, provider: new random.Provider(`${name}-random`, {}, { parent: this }) };
 
         if (args.generateAdminPassword) {
             const admin = new random.RandomPassword(`${name}-admin-password`, PASSWORD_OPTIONS, childOpts);

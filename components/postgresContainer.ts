@@ -50,6 +50,7 @@ const ADMIN_PASSWORD_ENV = "envs[0]";
  * `pulumi up` moves on to the database layer.
  */
 export class PostgresContainer extends pulumi.ComponentResource {
+    public readonly provider: docker.Provider;
     public readonly container: docker.Container;
     /** Docker's name of the container. */
     public readonly containerName: pulumi.Output<string>;
@@ -59,7 +60,9 @@ export class PostgresContainer extends pulumi.ComponentResource {
 
     constructor(name: string, args: PostgresContainerArgs, opts?: pulumi.ComponentResourceOptions) {
         super("hive-db:docker:PostgresContainer", name, {}, opts);
-        const childOpts = { parent: this };
+        // An explicit provider (DOCKER_HOST or the local socket), so no child depends on ambient defaults.
+        this.provider = new docker.Provider(`${name}-docker`, {}, { parent: this });
+        const childOpts = { parent: this, provider: this.provider };
 
         const image = new docker.RemoteImage(`${name}-image`, { name: args.image, keepLocally: true }, childOpts);
         const network = new docker.Network(`${name}-network`, { name: args.networkName, driver: "bridge" }, childOpts);

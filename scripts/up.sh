@@ -21,8 +21,9 @@ die() {
 
 stack="${HIVE_DB_STACK:-dev}"
 
-# The Pulumi CLI cannot be installed by npm; a toolchain directory beside the repo is used when present.
-for candidate in ../shared/toolchain/bin "$HOME/.pulumi/bin"; do
+# The Pulumi CLI cannot be installed by npm. A toolchain beside the repo (built to match the pinned
+# packages) wins over a user install: it is prepended last.
+for candidate in "$HOME/.pulumi/bin" ../shared/toolchain/bin; do
 	[ -x "$candidate/pulumi" ] && PATH="$(cd "$candidate" && pwd):$PATH"
 done
 command -v pulumi >/dev/null ||

@@ -97,7 +97,7 @@ describe("the default stack", () => {
         assert.equal(provider.inputs.database, "postgres");
     });
 
-    it("sends every database resource through that provider, parented to its component", () => {
+    it("sends every resource through an explicit provider, parented to its component", () => {
         const provider = run.get(T.pgProvider, "hive-database-provider");
         const component = run.get("hive-db:postgresql:HiveDatabase", "hive-database");
         const pgResources = run.resources.filter((r) => r.type.startsWith("postgresql:"));
@@ -106,8 +106,15 @@ describe("the default stack", () => {
             assert.equal(resource.provider, `${provider.urn}::${provider.name}-id`, resource.name);
             assert.equal(resource.parent, component.urn, resource.name);
         }
+        const providerRef = (type: string, name: string) => `${run.get(type, name).urn}::${name}-id`;
+        const docker = providerRef("pulumi:providers:docker", "hive-postgres-docker");
         for (const resource of run.resources.filter((r) => r.type.startsWith("docker:"))) {
             assert.equal(resource.parent, run.get("hive-db:docker:PostgresContainer", "hive-postgres").urn, resource.name);
+            assert.equal(resource.provider, docker, `${resource.name} uses the explicit docker provider`);
+        }
+        const random = providerRef("pulumi:providers:random", "hive-credentials-random");
+        for (const resource of run.resources.filter((r) => r.type.startsWith("random:"))) {
+            assert.equal(resource.provider, random, `${resource.name} uses the explicit random provider`);
         }
     });
 
