@@ -7,8 +7,8 @@ import { Credentials } from "./components/credentials";
 import { HiveDatabase, ServerConnection } from "./components/hiveDatabase";
 import { PostgresContainer } from "./components/postgresContainer";
 import { bindMountUser, CONFIG_NAMESPACE, containerDialHost, parseConfig } from "./lib/config";
-import { resolveLayout } from "./lib/layout";
-import { modeConnection } from "./lib/outputs";
+import { perMode, resolveLayout } from "./lib/layout";
+import { modeConnection, modeFacts } from "./lib/outputs";
 
 // Validation runs before any resource is registered: bad config fails with every problem listed.
 const config = parseConfig(pulumi.runtime.allConfig());
@@ -73,10 +73,7 @@ const database = new HiveDatabase(`${stack}-database`, {
     serverReady: server ? [server.container] : undefined,
 });
 
-const perMode = <T>(value: (mode: (typeof layout.modes)[number]) => T): Record<string, T> =>
-    Object.fromEntries(layout.modes.map((mode) => [mode.name, value(mode)]));
-
-const connections = perMode((mode) =>
+const connections = perMode(layout.modes, (mode) =>
     pulumi.secret(
         pulumi
             .all([credentials.rolePasswords[mode.name], credentials.apiKeys[mode.name], database.roles[mode.name]])
@@ -98,16 +95,12 @@ export const extensionsSchema = layout.extensionsSchema;
 export const modeNames = layout.modes.map((mode) => mode.name);
 /** Per mode: LOGIN role, database, owned schemas, default search_path, readers, API port. */
 export const roles = database.roles;
-export const databases = perMode((mode) => mode.database);
-export const schemas = perMode((mode) => mode.schemas);
-export const searchPaths = perMode((mode) => mode.searchPath);
-export const readers = perMode((mode) => mode.readers);
-export const apiPorts = perMode((mode) => mode.apiPort);
+export const { databases, schemas, searchPaths, readers, apiPorts } = modeFacts(layout);
 /** Per mode, secret: SQLAlchemy URL (`postgresql+psycopg://`), what the Hive apps read. */
-export const databaseUrls = perMode((mode) => connections[mode.name].databaseUrl);
+export const databaseUrls = perMode(layout.modes, (mode) => connections[mode.name].databaseUrl);
 /** Per mode, secret: libpq URL (`postgresql://`) for psql, psycopg.connect and node-postgres. */
-export const libpqUrls = perMode((mode) => connections[mode.name].libpqUrl);
+export const libpqUrls = perMode(layout.modes, (mode) => connections[mode.name].libpqUrl);
 /** Per mode, secret: a ready-to-write `.env` body. */
-export const envFiles = perMode((mode) => connections[mode.name].envFile);
+export const envFiles = perMode(layout.modes, (mode) => connections[mode.name].envFile);
 /** Per mode, secret: the app's API key (also in its `.env`). */
 export const apiKeys = credentials.apiKeys;

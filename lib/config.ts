@@ -268,6 +268,11 @@ export function databaseFor(config: HiveDbConfig, mode: ModeConfig): string {
 }
 
 /** 127.0.0.0/8 or ::1; `address` is already known to be an IP literal. */
+/** Every database the stack manages, the main one first. */
+export function managedDatabases(config: HiveDbConfig): string[] {
+    return [...new Set([config.database, ...Object.values(config.modes).map((mode) => databaseFor(config, mode))])];
+}
+
 function isLoopback(address: string): boolean {
     return isIP(address) === 4 ? address.startsWith("127.") : address === "::1";
 }
@@ -349,10 +354,10 @@ function layoutProblems(config: HiveDbConfig, hasAdminPassword: boolean): string
         }
     }
 
-    const databases = new Set([config.database, ...Object.values(config.modes).map((mode) => databaseFor(config, mode))]);
+    const databases = managedDatabases(config);
     for (const database of config.adoptDatabases) {
-        if (!databases.has(database)) {
-            problems.push(`${CONFIG_NAMESPACE}:adoptDatabases: "${database}" is not a database of this stack; valid: ${[...databases].join(", ")}`);
+        if (!databases.includes(database)) {
+            problems.push(`${CONFIG_NAMESPACE}:adoptDatabases: "${database}" is not a database of this stack; valid: ${databases.join(", ")}`);
         }
     }
 

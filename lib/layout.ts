@@ -6,7 +6,7 @@
  * (role, database, schema, object type), because the provider's Grant resource revokes and
  * re-grants that whole tuple: two resources on one tuple would fight on every `up`.
  */
-import { apiPortFor, databaseFor, HiveDbConfig, roleNameFor } from "./config";
+import { apiPortFor, databaseFor, HiveDbConfig, managedDatabases, roleNameFor } from "./config";
 
 export interface ModeLayout {
     name: string;
@@ -72,8 +72,12 @@ export function resolveLayout(config: HiveDbConfig): Layout {
         passwordRotation: mode.passwordRotation,
         apiKeyRotation: mode.apiKeyRotation,
     }));
-    const databases = [...new Set([config.database, ...modes.map((m) => m.database)])];
-    return { databases, extensions: [...config.extensions], extensionsSchema: config.extensionsSchema, modes };
+    return { databases: managedDatabases(config), extensions: [...config.extensions], extensionsSchema: config.extensionsSchema, modes };
+}
+
+/** A map keyed by mode name, in the layout's mode order. */
+export function perMode<Mode extends { name: string }, T>(modes: readonly Mode[], value: (mode: Mode) => T): Record<string, T> {
+    return Object.fromEntries(modes.map((mode) => [mode.name, value(mode)]));
 }
 
 /** Grants and default privileges for a layout, merged so each tuple appears once. */

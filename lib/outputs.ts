@@ -3,7 +3,7 @@
  * Pure functions over plain values; the stack calls them inside `pulumi.all(...)` so everything
  * built from a password stays a Pulumi secret.
  */
-import { ModeLayout } from "./layout";
+import { Layout, ModeLayout, perMode } from "./layout";
 import { libpqUrl, sqlalchemyUrl } from "./urls";
 
 export interface ServerEndpoint {
@@ -17,6 +17,17 @@ export interface ModeConnection {
     /** `postgresql://…`, for psql, psycopg.connect, node-postgres. */
     libpqUrl: string;
     envFile: string;
+}
+
+/** The stack's plain per-mode outputs: what apps and verify learn about each mode besides secrets. */
+export function modeFacts(layout: Layout) {
+    return {
+        databases: perMode(layout.modes, (mode) => mode.database),
+        schemas: perMode(layout.modes, (mode) => mode.schemas),
+        searchPaths: perMode(layout.modes, (mode) => mode.searchPath),
+        readers: perMode(layout.modes, (mode) => mode.readers),
+        apiPorts: perMode(layout.modes, (mode) => mode.apiPort),
+    };
 }
 
 // Values made only of these characters need no quoting in any dotenv dialect.
