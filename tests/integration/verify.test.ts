@@ -114,6 +114,12 @@ describe("verify: against a real server", function () {
         await runSteps([...resetSteps([DEFAULT_LAYOUT, SHARED_KNOWLEDGE_LAYOUT]), ...layoutSteps(layout, passwords), ...breakage]);
     }
 
+    /** Every row verify must report is there (a skipped check would show) and none failed or skipped. */
+    function assertEveryRowPasses(results: CheckResult[], layout: FixtureLayout): void {
+        assert.deepEqual(results.map(key).sort(), expectedRows(layout, port));
+        assert.deepEqual(keysWith(results, "fail").concat(keysWith(results, "skip")), []);
+    }
+
     function outputs(layout: FixtureLayout, overrides: OutputsOverrides = {}, serverPort = port): Record<string, unknown> {
         return layoutOutputs(layout, passwords, { host: HOST, port: serverPort }, overrides);
     }
@@ -139,8 +145,7 @@ describe("verify: against a real server", function () {
         it("passes every check on the good fixture, with every row present", async () => {
             await applyFixture(DEFAULT_LAYOUT);
             const results = await verify(DEFAULT_LAYOUT);
-            assert.deepEqual(results.map(key).sort(), expectedRows(DEFAULT_LAYOUT, port));
-            assert.deepEqual(keysWith(results, "fail").concat(keysWith(results, "skip")), []);
+            assertEveryRowPasses(results, DEFAULT_LAYOUT);
             assert.ok(allPassed(results));
         });
 
@@ -260,8 +265,7 @@ describe("verify: against a real server", function () {
         it("passes: the reader may SELECT, a non-reader may not even CONNECT", async () => {
             await applyFixture(SHARED_KNOWLEDGE_LAYOUT);
             const results = await verify(SHARED_KNOWLEDGE_LAYOUT);
-            assert.deepEqual(results.map(key).sort(), expectedRows(SHARED_KNOWLEDGE_LAYOUT, port));
-            assert.deepEqual(keysWith(results, "fail").concat(keysWith(results, "skip")), []);
+            assertEveryRowPasses(results, SHARED_KNOWLEDGE_LAYOUT);
             const detail = (subject: string) => results.find((result) => result.id === "isolation" && result.subject === subject)?.detail;
             assert.match(detail("workspace → shared") ?? "", /^reader: SELECT allowed/);
             assert.match(detail("agent → shared") ?? "", /CONNECT to knowledge refused/);
@@ -320,8 +324,7 @@ describe("verify: against a real server", function () {
                 await runSteps([...resetSteps([DEFAULT_LAYOUT, SHARED_KNOWLEDGE_LAYOUT, layout]), ...stackSteps(layout, modePasswords)]);
                 const results = await verifyStack(validateStackOutputs(stackOutputs(config, { host: HOST, port }, modePasswords, apiKeys)));
                 assertNoSecret(JSON.stringify(results), [...Object.values(modePasswords), ...Object.values(apiKeys)]);
-                assert.deepEqual(results.map(key).sort(), expectedRows(layout, port));
-                assert.deepEqual(keysWith(results, "fail").concat(keysWith(results, "skip")), []);
+                assertEveryRowPasses(results, layout);
                 await runSteps(resetSteps([layout]));
             });
         }
