@@ -172,3 +172,11 @@ export async function runStack(config: Record<string, unknown> = {}, secrets: Re
         },
     };
 }
+
+/** Grants as `role database schema objectType: privileges`, for readable comparisons. */
+export function grantTable(run: StackRun): string[] {
+    return run
+        .ofType("postgresql:index/grant:Grant")
+        .map((g) => `${g.inputs.role} ${g.inputs.database} ${g.inputs.schema ?? "-"} ${g.inputs.objectType}: ${g.inputs.privileges.join(",") || "(revoke all)"}`)
+        .sort();
+}

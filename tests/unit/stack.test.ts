@@ -1,5 +1,5 @@
 import { strict as assert } from "assert";
-import { isSecretInput, RecordedResource, reveal, runStack, StackRun, unwrap } from "./harness";
+import { grantTable, isSecretInput, RecordedResource, reveal, runStack, StackRun, unwrap } from "./harness";
 
 const T = {
     image: "docker:index/remoteImage:RemoteImage",
@@ -15,14 +15,6 @@ const T = {
     defaults: "postgresql:index/defaultPrivileges:DefaultPrivileges",
     password: "random:index/randomPassword:RandomPassword",
 };
-
-/** Grants as `role database schema objectType: privileges`, for readable comparisons. */
-function grantTable(run: StackRun): string[] {
-    return run
-        .ofType(T.grant)
-        .map((g) => `${g.inputs.role} ${g.inputs.database} ${g.inputs.schema ?? "-"} ${g.inputs.objectType}: ${g.inputs.privileges.join(",") || "(revoke all)"}`)
-        .sort();
-}
 
 const dependsOn = (resource: RecordedResource, on: RecordedResource) => resource.dependencies.includes(on.urn);
 

@@ -2,7 +2,7 @@ import { strict as assert } from "assert";
 import * as pulumi from "@pulumi/pulumi";
 import { parse } from "pg-connection-string";
 import { ConfigError } from "../../lib/config";
-import { isSecret, isSecretInput, RecordedResource, reveal, runStack, StackRun, unwrap } from "./harness";
+import { grantTable, isSecret, isSecretInput, RecordedResource, reveal, runStack, StackRun, unwrap } from "./harness";
 
 const SECRET_OUTPUTS = ["databaseUrls", "libpqUrls", "envFiles", "apiKeys"];
 
@@ -187,7 +187,7 @@ describe("seed 004: several databases and a read-only shared knowledge base", ()
     });
 
     it("lets readers connect and SELECT in the shared database, including future tables", () => {
-        const grants = run.ofType("postgresql:index/grant:Grant").map((g) => `${g.inputs.role} ${g.inputs.database} ${g.inputs.schema ?? "-"} ${g.inputs.objectType}: ${g.inputs.privileges.join(",")}`);
+        const grants = grantTable(run);
         for (const reader of ["dpg_cluster", "qradar"]) {
             assert.ok(grants.includes(`${reader} claude_flow_shared - database: CONNECT`), reader);
             assert.ok(grants.includes(`${reader} claude_flow_shared public schema: USAGE`), reader);
