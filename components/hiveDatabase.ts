@@ -126,7 +126,13 @@ export class HiveDatabase extends pulumi.ComponentResource {
     }
 
     /** A schema in a managed database, owned by `owner` (the admin when undefined). */
-    private createSchema(name: string, database: string, schema: string, owner: pulumi.Input<string> | undefined, opts: pulumi.CustomResourceOptions) {
+    private createSchema(
+        name: string,
+        database: string,
+        schema: string,
+        owner: pulumi.Input<string> | undefined,
+        opts: pulumi.CustomResourceOptions,
+    ) {
         const resource = new postgresql.Schema(
             `${name}-schema-${database}-${schema}`,
             { name: schema, database: this.databases[database], owner, dropCascade: false },

@@ -27,18 +27,107 @@ export const MAX_IDENTIFIER_BYTES = 63;
  * or role name they only work quoted, and the apps put schema names into `search_path` unquoted.
  */
 const RESERVED_WORDS = new Set([
-    "all", "analyse", "analyze", "and", "any", "array", "as", "asc", "asymmetric", "authorization",
-    "binary", "both", "case", "cast", "check", "collate", "collation", "column", "concurrently",
-    "constraint", "create", "cross", "current_catalog", "current_date", "current_role",
-    "current_schema", "current_time", "current_timestamp", "current_user", "default", "deferrable",
-    "desc", "distinct", "do", "else", "end", "except", "false", "fetch", "for", "foreign", "freeze",
-    "from", "full", "grant", "group", "having", "ilike", "in", "initially", "inner", "intersect",
-    "into", "is", "isnull", "join", "lateral", "leading", "left", "like", "limit", "localtime",
-    "localtimestamp", "natural", "not", "notnull", "null", "offset", "on", "only", "or", "order",
-    "outer", "overlaps", "placing", "primary", "references", "returning", "right", "select",
-    "session_user", "similar", "some", "symmetric", "system_user", "table", "tablesample", "then",
-    "to", "trailing", "true", "union", "unique", "user", "using", "variadic", "verbose", "when",
-    "where", "window", "with",
+    "all",
+    "analyse",
+    "analyze",
+    "and",
+    "any",
+    "array",
+    "as",
+    "asc",
+    "asymmetric",
+    "authorization",
+    "binary",
+    "both",
+    "case",
+    "cast",
+    "check",
+    "collate",
+    "collation",
+    "column",
+    "concurrently",
+    "constraint",
+    "create",
+    "cross",
+    "current_catalog",
+    "current_date",
+    "current_role",
+    "current_schema",
+    "current_time",
+    "current_timestamp",
+    "current_user",
+    "default",
+    "deferrable",
+    "desc",
+    "distinct",
+    "do",
+    "else",
+    "end",
+    "except",
+    "false",
+    "fetch",
+    "for",
+    "foreign",
+    "freeze",
+    "from",
+    "full",
+    "grant",
+    "group",
+    "having",
+    "ilike",
+    "in",
+    "initially",
+    "inner",
+    "intersect",
+    "into",
+    "is",
+    "isnull",
+    "join",
+    "lateral",
+    "leading",
+    "left",
+    "like",
+    "limit",
+    "localtime",
+    "localtimestamp",
+    "natural",
+    "not",
+    "notnull",
+    "null",
+    "offset",
+    "on",
+    "only",
+    "or",
+    "order",
+    "outer",
+    "overlaps",
+    "placing",
+    "primary",
+    "references",
+    "returning",
+    "right",
+    "select",
+    "session_user",
+    "similar",
+    "some",
+    "symmetric",
+    "system_user",
+    "table",
+    "tablesample",
+    "then",
+    "to",
+    "trailing",
+    "true",
+    "union",
+    "unique",
+    "user",
+    "using",
+    "variadic",
+    "verbose",
+    "when",
+    "where",
+    "window",
+    "with",
 ]);
 
 const IDENTIFIER_PATTERN = /^[a-z_][a-z0-9_]*$/;
@@ -89,10 +178,10 @@ function strictObject<Shape extends z.ZodRawShape>(shape: Shape) {
 
 /** Server flags passed as `postgres -c name=value`. */
 const serverFlagName = z.string().regex(/^[a-z_][a-z0-9_.]*$/, "is not a PostgreSQL setting name");
-const serverFlagValue = z.union([z.string(), z.number()]).transform(String).refine(
-    (value) => value.length > 0 && !/\s/.test(value),
-    "must be a non-empty value without whitespace",
-);
+const serverFlagValue = z
+    .union([z.string(), z.number()])
+    .transform(String)
+    .refine((value) => value.length > 0 && !/\s/.test(value), "must be a non-empty value without whitespace");
 
 const modeSchema = strictObject({
     /** Schemas the mode's role owns; the first is where unqualified new tables land. */
@@ -117,7 +206,10 @@ const modeSchema = strictObject({
 
 const containerSchema = strictObject({
     image: z.string().min(1).default("agnohq/pgvector:16"),
-    name: z.string().regex(/^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/, "is not a valid container name").default("hive-postgres-shared"),
+    name: z
+        .string()
+        .regex(/^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/, "is not a valid container name")
+        .default("hive-postgres-shared"),
     hostPort: port.default(5532),
     // An IP literal: Docker binds a host name such as "localhost" on every interface, or refuses it.
     bindAddress: z
@@ -132,7 +224,10 @@ const containerSchema = strictObject({
     /** Absolute host path bind-mounted instead of a named volume. */
     dataDirectory: z.string().min(1).optional(),
     /** `UID:GID` to run as with `dataDirectory`; default the host user running Pulumi. */
-    user: z.string().regex(/^\d+:\d+$/, 'must be "UID:GID", e.g. "1000:1000"').optional(),
+    user: z
+        .string()
+        .regex(/^\d+:\d+$/, 'must be "UID:GID", e.g. "1000:1000"')
+        .optional(),
     // Only DATA_MOUNT_PATH is on the volume: a PGDATA elsewhere would live and die with the container.
     pgdata: z
         .string()
@@ -306,7 +401,12 @@ function layoutProblems(config: HiveDbConfig, hasAdminPassword: boolean): string
     for (const modeName of modeNames) {
         const mode = config.modes[modeName];
         const apiPort = apiPortFor(mode, config.apiBasePort);
-        const portKey = mode.apiPort !== undefined ? key(modeName, "apiPort") : mode.apiPortPrefix !== undefined ? key(modeName, "apiPortPrefix") : `${CONFIG_NAMESPACE}:apiBasePort (mode ${modeName})`;
+        const portKey =
+            mode.apiPort !== undefined
+                ? key(modeName, "apiPort")
+                : mode.apiPortPrefix !== undefined
+                  ? key(modeName, "apiPortPrefix")
+                  : `${CONFIG_NAMESPACE}:apiBasePort (mode ${modeName})`;
         if (apiPort > 65535) {
             problems.push(`${portKey}: API port ${apiPort} is above 65535; choose a smaller prefix or set ${key(modeName, "apiPort")}`);
         } else {
@@ -336,11 +436,15 @@ function layoutProblems(config: HiveDbConfig, hasAdminPassword: boolean): string
             }
             seen.add(schema);
             if (schema === config.extensionsSchema) {
-                problems.push(`${key(modeName, "schemas")}: "${schema}" is the shared extensions schema (${CONFIG_NAMESPACE}:extensionsSchema) and cannot belong to a mode`);
+                problems.push(
+                    `${key(modeName, "schemas")}: "${schema}" is the shared extensions schema (${CONFIG_NAMESPACE}:extensionsSchema) and cannot belong to a mode`,
+                );
             }
             const owner = schemaOwners.get(`${database}.${schema}`);
             if (owner) {
-                problems.push(`${key(modeName, "schemas")}: schema "${schema}" in database "${database}" is already owned by mode ${owner}; a schema has one owning mode (use readers to share it)`);
+                problems.push(
+                    `${key(modeName, "schemas")}: schema "${schema}" in database "${database}" is already owned by mode ${owner}; a schema has one owning mode (use readers to share it)`,
+                );
             }
             schemaOwners.set(`${database}.${schema}`, modeName);
         }
@@ -357,13 +461,17 @@ function layoutProblems(config: HiveDbConfig, hasAdminPassword: boolean): string
     const databases = managedDatabases(config);
     for (const database of config.adoptDatabases) {
         if (!databases.includes(database)) {
-            problems.push(`${CONFIG_NAMESPACE}:adoptDatabases: "${database}" is not a database of this stack; valid: ${databases.join(", ")}`);
+            problems.push(
+                `${CONFIG_NAMESPACE}:adoptDatabases: "${database}" is not a database of this stack; valid: ${databases.join(", ")}`,
+            );
         }
     }
 
     if (config.server) {
         if (!hasAdminPassword) {
-            problems.push(`${CONFIG_NAMESPACE}:adminPassword: required with ${CONFIG_NAMESPACE}:server; set it with "pulumi config set --secret ${CONFIG_NAMESPACE}:adminPassword"`);
+            problems.push(
+                `${CONFIG_NAMESPACE}:adminPassword: required with ${CONFIG_NAMESPACE}:server; set it with "pulumi config set --secret ${CONFIG_NAMESPACE}:adminPassword"`,
+            );
         }
     } else {
         const container = config.container;
@@ -377,10 +485,14 @@ function layoutProblems(config: HiveDbConfig, hasAdminPassword: boolean): string
             problems.push(`${CONFIG_NAMESPACE}:container.dataDirectory: "${container.dataDirectory}" must be an absolute host path`);
         }
         if (container.user !== undefined && container.dataDirectory === undefined) {
-            problems.push(`${CONFIG_NAMESPACE}:container.user: only applies with container.dataDirectory (a bind mount); a named volume runs as the image's postgres user`);
+            problems.push(
+                `${CONFIG_NAMESPACE}:container.user: only applies with container.dataDirectory (a bind mount); a named volume runs as the image's postgres user`,
+            );
         }
         if (hasAdminPassword) {
-            problems.push(`${CONFIG_NAMESPACE}:adminPassword: only used with ${CONFIG_NAMESPACE}:server; the container's admin password is generated`);
+            problems.push(
+                `${CONFIG_NAMESPACE}:adminPassword: only used with ${CONFIG_NAMESPACE}:server; the container's admin password is generated`,
+            );
         }
     }
     return problems;

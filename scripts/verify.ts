@@ -54,7 +54,9 @@ async function main(): Promise<number> {
         process.stdout.write(formatReport(results, redact));
         return allPassed(results) ? 0 : 1;
     } catch (error) {
-        process.stderr.write(redact(`verify: internal error: ${error instanceof Error ? `${error.name}: ${error.message}` : String(error)}\n`));
+        process.stderr.write(
+            redact(`verify: internal error: ${error instanceof Error ? `${error.name}: ${error.message}` : String(error)}\n`),
+        );
         return 2;
     }
 }

@@ -74,7 +74,12 @@ export async function checkNodePostgres(
     target: ModeTarget,
     server: { host: string; port: number },
 ): Promise<{ result: CheckResult; client?: Client }> {
-    const result = (status: CheckResult["status"], detail: string): CheckResult => ({ id: "node-postgres", subject: target.mode, status, detail });
+    const result = (status: CheckResult["status"], detail: string): CheckResult => ({
+        id: "node-postgres",
+        subject: target.mode,
+        status,
+        detail,
+    });
     if (!target.connection) {
         return { result: result("fail", target.urlError ?? "no URL") };
     }
@@ -109,7 +114,12 @@ export async function checkNodePostgres(
 
 /** The apps' SQLAlchemy URL must be the libpq URL with the driver marker and nothing else changed. */
 export function checkSqlalchemyUrl(target: ModeTarget): CheckResult {
-    const result = (status: CheckResult["status"], detail: string): CheckResult => ({ id: "sqlalchemy-url", subject: target.mode, status, detail });
+    const result = (status: CheckResult["status"], detail: string): CheckResult => ({
+        id: "sqlalchemy-url",
+        subject: target.mode,
+        status,
+        detail,
+    });
     const libpqPrefix = `${LIBPQ_SCHEME}://`;
     const sqlalchemyPrefix = `${SQLALCHEMY_SCHEME}://`;
     if (!target.libpqUrl.startsWith(libpqPrefix)) {
@@ -138,7 +148,12 @@ export function parseEnvFile(body: string): Map<string, string> {
 
 /** The env file an app deploy writes must carry the same URL and port as the outputs. */
 export function checkEnvFile(target: ModeTarget, apiPort: number | undefined): CheckResult {
-    const result = (status: CheckResult["status"], detail: string): CheckResult => ({ id: "env-file", subject: target.mode, status, detail });
+    const result = (status: CheckResult["status"], detail: string): CheckResult => ({
+        id: "env-file",
+        subject: target.mode,
+        status,
+        detail,
+    });
     const env = parseEnvFile(target.envFile ?? "");
     const problems: string[] = [];
     if (env.get("HIVE_DATABASE_URL") !== target.sqlalchemyUrl) {

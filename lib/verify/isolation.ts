@@ -115,7 +115,10 @@ async function checkPair(other: ModeTarget, owner: ModeTarget, sessions: Session
         if (client !== ownSession) await client.end().catch(() => undefined);
     }
     if (problems.length > 0) return result("fail", problems.join("; "));
-    return result("pass", reader ? `reader: SELECT allowed, INSERT and CREATE refused in ${schemas}` : `SELECT, INSERT and CREATE refused in ${schemas}`);
+    return result(
+        "pass",
+        reader ? `reader: SELECT allowed, INSERT and CREATE refused in ${schemas}` : `SELECT, INSERT and CREATE refused in ${schemas}`,
+    );
 }
 
 /** One row per ordered pair of modes. */
@@ -125,9 +128,14 @@ export async function checkIsolation(targets: readonly ModeTarget[], sessions: S
         const ownerSession = sessions.get(owner.mode);
         const others = targets.filter((target) => target.mode !== owner.mode);
         if (!ownerSession) {
-            results.push(...others.map((other): CheckResult => ({
-                id: "isolation", subject: `${other.mode} → ${owner.mode}`, status: "skip", detail: `cannot connect as owner ${owner.role}`,
-            })));
+            results.push(
+                ...others.map((other): CheckResult => ({
+                    id: "isolation",
+                    subject: `${other.mode} → ${owner.mode}`,
+                    status: "skip",
+                    detail: `cannot connect as owner ${owner.role}`,
+                })),
+            );
             continue;
         }
         const probes = await createProbes(owner, ownerSession);
@@ -135,7 +143,10 @@ export async function checkIsolation(targets: readonly ModeTarget[], sessions: S
             for (const other of others) {
                 results.push(
                     await checkPair(other, owner, sessions, probes).catch((error): CheckResult => ({
-                        id: "isolation", subject: `${other.mode} → ${owner.mode}`, status: "fail", detail: describeError(error),
+                        id: "isolation",
+                        subject: `${other.mode} → ${owner.mode}`,
+                        status: "fail",
+                        detail: describeError(error),
                     })),
                 );
             }

@@ -38,7 +38,10 @@ export async function checkDefaultSearchPath(target: ModeTarget): Promise<CheckR
         const actual = await showSearchPath(client);
         return sameList(actual, target.searchPath)
             ? result("pass", actual.join(", "))
-            : result("fail", `without options search_path is '${actual.join(", ")}', expected '${target.searchPath.join(", ")}' (ALTER ROLE ${target.role} SET search_path)`);
+            : result(
+                  "fail",
+                  `without options search_path is '${actual.join(", ")}', expected '${target.searchPath.join(", ")}' (ALTER ROLE ${target.role} SET search_path)`,
+              );
     } finally {
         await client.end();
     }
@@ -56,9 +59,7 @@ export async function checkOwnSchema(client: Client, target: ModeTarget): Promis
             [table],
         );
         const actual = rows[0]?.schema;
-        return actual === expected
-            ? result("pass", `landed in ${actual}`)
-            : result("fail", `landed in ${actual}, expected ${expected}`);
+        return actual === expected ? result("pass", `landed in ${actual}`) : result("fail", `landed in ${actual}, expected ${expected}`);
     }).catch((error) => result("fail", `CREATE TABLE without a schema failed: ${describeError(error)}`));
 }
 
@@ -137,7 +138,5 @@ export async function checkPublicPrivileges(client: Client, database: string): P
     if (rows.length === 0) return result("fail", `database ${database} does not exist`);
     const { default_acl, privileges } = rows[0];
     if (default_acl) return result("fail", "default privileges (datacl is NULL): PUBLIC may CONNECT and use TEMP");
-    return privileges.length === 0
-        ? result("pass", "no PUBLIC grants")
-        : result("fail", `PUBLIC holds ${privileges.join(", ")}`);
+    return privileges.length === 0 ? result("pass", "no PUBLIC grants") : result("fail", `PUBLIC holds ${privileges.join(", ")}`);
 }

@@ -47,7 +47,9 @@ export function parseStackOutputs(json: string): StackOutputs {
     } catch (error) {
         // JSON.parse quotes the offending text, which may be a password: report the position only.
         const position = /position \d+/.exec(String(error))?.[0];
-        throw new OutputsError([`not valid JSON${position ? ` (at ${position})` : ""}; expected the output of 'pulumi stack output --json --show-secrets'`]);
+        throw new OutputsError([
+            `not valid JSON${position ? ` (at ${position})` : ""}; expected the output of 'pulumi stack output --json --show-secrets'`,
+        ]);
     }
     return validateStackOutputs(raw);
 }

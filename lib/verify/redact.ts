@@ -19,8 +19,6 @@ function secretForms(secret: string): string[] {
  * secret that contains another is replaced whole.
  */
 export function makeRedactor(secrets: Iterable<string>): Redactor {
-    const forms = [...new Set([...secrets].filter((secret) => secret.length > 0).flatMap(secretForms))].sort(
-        (a, b) => b.length - a.length,
-    );
+    const forms = [...new Set([...secrets].filter((secret) => secret.length > 0).flatMap(secretForms))].sort((a, b) => b.length - a.length);
     return (text: string) => forms.reduce((scrubbed, form) => scrubbed.split(form).join(REDACTED), text);
 }

@@ -4,17 +4,17 @@
 
 /** Every check verify runs; the ids are what tests and scripts match on. */
 export const CHECK_TITLES = {
-    "server": "server answers (pg_isready)",
-    "psql": "libpq URL connects with psql",
+    server: "server answers (pg_isready)",
+    psql: "libpq URL connects with psql",
     "node-postgres": "libpq URL connects with node-postgres",
     "sqlalchemy-url": "SQLAlchemy URL = libpq URL + driver",
     "search-path": "search_path from the URL",
     "default-search-path": "role's default search_path (no options)",
     "own-schema": "unqualified CREATE lands in own schema",
-    "vector": "vector type usable",
+    vector: "vector type usable",
     "role-attributes": "no SUPERUSER/CREATEDB/CREATEROLE",
     "env-file": "env file matches the outputs",
-    "isolation": "refused in another mode's schemas",
+    isolation: "refused in another mode's schemas",
     "public-privileges": "PUBLIC has no CONNECT/TEMP/CREATE",
 } as const;
 
@@ -45,16 +45,9 @@ export function allPassed(results: readonly CheckResult[]): boolean {
  * last, so a password can reach the terminal through no path, whatever a detail contains.
  */
 export function formatReport(results: readonly CheckResult[], redact: (text: string) => string): string {
-    const rows = results.map((result) => [
-        result.status.toUpperCase(),
-        CHECK_TITLES[result.id],
-        result.subject,
-        oneLine(result.detail),
-    ]);
+    const rows = results.map((result) => [result.status.toUpperCase(), CHECK_TITLES[result.id], result.subject, oneLine(result.detail)]);
     const header = ["STATUS", "CHECK", "SUBJECT", "DETAIL"];
-    const widths = header.map((title, column) =>
-        Math.max(title.length, ...rows.map((row) => row[column].length)),
-    );
+    const widths = header.map((title, column) => Math.max(title.length, ...rows.map((row) => row[column].length)));
     const line = (cells: string[]) =>
         cells.map((cell, column) => (column === cells.length - 1 ? cell : cell.padEnd(widths[column]))).join("  ");
     const counts = (status: CheckStatus) => results.filter((result) => result.status === status).length;

@@ -78,9 +78,7 @@ export function secretsInOutputs(outputs: StackOutputs): string[] {
     });
     // Env files carry API keys and the same URLs; keys that look secret are scrubbed too.
     const fromEnvFiles = Object.values(outputs.envFiles ?? {}).flatMap((body) =>
-        body
-            .split("\n")
-            .map((line) => /^\s*[A-Z0-9_]*(PASSWORD|SECRET|TOKEN|KEY)[A-Z0-9_]*\s*=\s*["']?(.*?)["']?\s*$/i.exec(line)?.[2]),
+        body.split("\n").map((line) => /^\s*[A-Z0-9_]*(PASSWORD|SECRET|TOKEN|KEY)[A-Z0-9_]*\s*=\s*["']?(.*?)["']?\s*$/i.exec(line)?.[2]),
     );
     const apiKeys = Object.values(outputs.apiKeys ?? {});
     return [...fromUrls, ...fromEnvFiles, ...apiKeys].filter((secret): secret is string => !!secret);

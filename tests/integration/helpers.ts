@@ -94,11 +94,24 @@ export async function startPostgres(spec: PostgresRun): Promise<number> {
     const user = spec.env.POSTGRES_USER ?? "postgres";
     await docker(
         [
-            "run", "--detach", "--name", spec.name,
-            "--publish", "127.0.0.1::5432",
-            "--volume", `${spec.volume}:${PGDATA}`,
-            "--health-cmd", healthcheckCommand(user), "--health-interval", "1s", "--health-timeout", "5s",
-            "--health-retries", "3", "--health-start-period", "60s",
+            "run",
+            "--detach",
+            "--name",
+            spec.name,
+            "--publish",
+            "127.0.0.1::5432",
+            "--volume",
+            `${spec.volume}:${PGDATA}`,
+            "--health-cmd",
+            healthcheckCommand(user),
+            "--health-interval",
+            "1s",
+            "--health-timeout",
+            "5s",
+            "--health-retries",
+            "3",
+            "--health-start-period",
+            "60s",
             ...(spec.user ? ["--user", spec.user] : []),
             ...Object.keys(spec.env).flatMap((key) => ["--env", key]),
             IMAGE,
@@ -118,7 +131,12 @@ export async function publishedPort(name: string): Promise<number> {
 
 export async function containerState(name: string): Promise<{ status: string; health: string; exitCode: number }> {
     const [status, health, exitCode] = (
-        await docker(["inspect", "--format", "{{.State.Status}} {{if .State.Health}}{{.State.Health.Status}}{{else}}none{{end}} {{.State.ExitCode}}", name])
+        await docker([
+            "inspect",
+            "--format",
+            "{{.State.Status}} {{if .State.Health}}{{.State.Health.Status}}{{else}}none{{end}} {{.State.ExitCode}}",
+            name,
+        ])
     ).split(" ");
     return { status, health, exitCode: Number(exitCode) };
 }

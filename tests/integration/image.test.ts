@@ -82,8 +82,14 @@ describe("pgvector image: a real container", function () {
     });
 
     it("lets the admin in over TCP with the password, stored as SCRAM", async () => {
-        const row = await withClient(asAdmin(), async (client) =>
-            (await client.query("SELECT current_user AS who, rolpassword LIKE 'SCRAM-SHA-256$%' AS scram FROM pg_authid WHERE rolname = current_user")).rows[0],
+        const row = await withClient(
+            asAdmin(),
+            async (client) =>
+                (
+                    await client.query(
+                        "SELECT current_user AS who, rolpassword LIKE 'SCRAM-SHA-256$%' AS scram FROM pg_authid WHERE rolname = current_user",
+                    )
+                ).rows[0],
         );
         assert.deepEqual(row, { who: admin.user, scram: true });
     });
@@ -93,11 +99,34 @@ describe("pgvector image: a real container", function () {
     });
 
     it("asks for the password on 127.0.0.1 inside the container too; only the socket is trusted", async () => {
-        const overTcp = await docker(["exec", name, "psql", "-w", "-h", "127.0.0.1", "-U", admin.user, "-d", admin.database, "-c", "SELECT 1"]).catch(
-            (error: Error) => error.message,
-        );
+        const overTcp = await docker([
+            "exec",
+            name,
+            "psql",
+            "-w",
+            "-h",
+            "127.0.0.1",
+            "-U",
+            admin.user,
+            "-d",
+            admin.database,
+            "-c",
+            "SELECT 1",
+        ]).catch((error: Error) => error.message);
         assert.match(overTcp, /no password supplied/);
-        const overSocket = await docker(["exec", name, "psql", "-w", "-At", "-U", admin.user, "-d", admin.database, "-c", "SELECT current_user"]);
+        const overSocket = await docker([
+            "exec",
+            name,
+            "psql",
+            "-w",
+            "-At",
+            "-U",
+            admin.user,
+            "-d",
+            admin.database,
+            "-c",
+            "SELECT current_user",
+        ]);
         assert.equal(overSocket, admin.user);
     });
 
@@ -107,9 +136,15 @@ describe("pgvector image: a real container", function () {
     });
 
     it("applies server flags given on the command line", async () => {
-        const settings = await withClient(asAdmin(), async (client) => (await client.query(
-            "SELECT name, setting, unit FROM pg_settings WHERE name IN ('max_connections', 'shared_buffers') ORDER BY name",
-        )).rows);
+        const settings = await withClient(
+            asAdmin(),
+            async (client) =>
+                (
+                    await client.query(
+                        "SELECT name, setting, unit FROM pg_settings WHERE name IN ('max_connections', 'shared_buffers') ORDER BY name",
+                    )
+                ).rows,
+        );
         assert.deepEqual(settings, [
             { name: "max_connections", setting: "200", unit: null },
             // 256MB in 8kB pages.
@@ -157,7 +192,9 @@ describe("pgvector image: a real container", function () {
             await docker(["rm", name]);
             // A different password and the explicit `postgres ...` command form.
             port = await startPostgres({
-                name: second, volume, env: { ...env, POSTGRES_PASSWORD: newPassword },
+                name: second,
+                volume,
+                env: { ...env, POSTGRES_PASSWORD: newPassword },
                 args: ["postgres", "-c", "max_connections=200", "-c", "shared_buffers=128MB"],
             });
             cleanup.push(() => removeContainer(second));
@@ -167,8 +204,11 @@ describe("pgvector image: a real container", function () {
         it("keeps the data written before docker stop and docker rm", async () => {
             const rows = await withClient(asAdmin(), async (client) => (await client.query("SELECT token FROM survivors")).rows);
             assert.deepEqual(rows, [{ token: `token-${volume}` }]);
-            const indexes = await withClient(asAdmin(), async (client) =>
-                (await client.query("SELECT indexname FROM pg_indexes WHERE tablename = 'items' AND indexdef LIKE '%hnsw%'")).rows);
+            const indexes = await withClient(
+                asAdmin(),
+                async (client) =>
+                    (await client.query("SELECT indexname FROM pg_indexes WHERE tablename = 'items' AND indexdef LIKE '%hnsw%'")).rows,
+            );
             assert.deepEqual(indexes, [{ indexname: "items_embedding_hnsw" }]);
         });
 
@@ -199,19 +239,38 @@ describe("pgvector image: a real container", function () {
         });
 
         it("runs as the `docker run --user` uid on a bind mount that uid owns, and runs initdb.d scripts", async () => {
-            const uid = process.getuid?.() === 0 ? 4242 : process.getuid?.() ?? 4242;
+            const uid = process.getuid?.() === 0 ? 4242 : (process.getuid?.() ?? 4242);
             const dataDir = mkdtempSync(join(tmpdir(), "hive-test-pgdata-"));
             const initDir = mkdtempSync(join(tmpdir(), "hive-test-initdb-"));
-            cleanup.push(() => rmSync(dataDir, { recursive: true, force: true }), () => rmSync(initDir, { recursive: true, force: true }));
+            cleanup.push(
+                () => rmSync(dataDir, { recursive: true, force: true }),
+                () => rmSync(initDir, { recursive: true, force: true }),
+            );
             if (process.getuid?.() === 0) chownSync(dataDir, uid, uid);
             chmodSync(initDir, 0o755); // mkdtemp makes it 0700; the container's uid must list it.
             writeFileSync(join(initDir, "01-marker.sql"), "CREATE TABLE init_marker AS SELECT current_user AS created_by;\n");
             const container = uniqueName("image-user");
             cleanup.push(() => removeContainer(container));
             await docker(
-                ["run", "--detach", "--name", container, "--user", `${uid}:${uid}`, "--volume", `${dataDir}:/var/lib/postgresql/data`,
-                    "--volume", `${initDir}:/docker-entrypoint-initdb.d:ro`, "--env", "POSTGRES_PASSWORD",
-                    "--health-cmd", healthcheckCommand("postgres"), "--health-interval", "1s", IMAGE],
+                [
+                    "run",
+                    "--detach",
+                    "--name",
+                    container,
+                    "--user",
+                    `${uid}:${uid}`,
+                    "--volume",
+                    `${dataDir}:/var/lib/postgresql/data`,
+                    "--volume",
+                    `${initDir}:/docker-entrypoint-initdb.d:ro`,
+                    "--env",
+                    "POSTGRES_PASSWORD",
+                    "--health-cmd",
+                    healthcheckCommand("postgres"),
+                    "--health-interval",
+                    "1s",
+                    IMAGE,
+                ],
                 { POSTGRES_PASSWORD: randomPassword() },
             );
             await waitHealthy(container);

@@ -42,7 +42,10 @@ import {
 const HOST = "127.0.0.1";
 const key = (result: CheckResult) => `${result.id} ${result.subject}`;
 const keysWith = (results: CheckResult[], status: CheckResult["status"]) =>
-    results.filter((result) => result.status === status).map(key).sort();
+    results
+        .filter((result) => result.status === status)
+        .map(key)
+        .sort();
 
 /** Every row verify must report for a layout: a pass that skipped a check would show up here. */
 function expectedRows(layout: FixtureLayout, port: number): string[] {
@@ -153,15 +156,23 @@ describe("verify: against a real server", function () {
         const sqlInPostgres = (sql: string): Step[] => [{ database: "postgres", sql }];
 
         const brokenCases: Array<{ title: string; breakage?: Step[]; overrides?: () => OutputsOverrides; fails: string[] }> = [
-            { title: "PUBLIC may CONNECT to hive", breakage: sqlInPostgres("GRANT CONNECT ON DATABASE hive TO PUBLIC"), fails: ["public-privileges hive"] },
+            {
+                title: "PUBLIC may CONNECT to hive",
+                breakage: sqlInPostgres("GRANT CONNECT ON DATABASE hive TO PUBLIC"),
+                fails: ["public-privileges hive"],
+            },
             {
                 title: "genie gets USAGE on agent's schema and SELECT on agent's new tables",
-                breakage: sqlInHive("GRANT USAGE ON SCHEMA agent TO hive_genie; ALTER DEFAULT PRIVILEGES FOR ROLE hive_agent IN SCHEMA agent GRANT SELECT ON TABLES TO hive_genie"),
+                breakage: sqlInHive(
+                    "GRANT USAGE ON SCHEMA agent TO hive_genie; ALTER DEFAULT PRIVILEGES FOR ROLE hive_agent IN SCHEMA agent GRANT SELECT ON TABLES TO hive_genie",
+                ),
                 fails: ["isolation genie → agent"],
             },
             {
                 title: "genie may write an existing table of agent's",
-                breakage: sqlInHive("CREATE TABLE agent.memories (id int); ALTER TABLE agent.memories OWNER TO hive_agent; GRANT USAGE ON SCHEMA agent TO hive_genie; GRANT INSERT ON agent.memories TO hive_genie"),
+                breakage: sqlInHive(
+                    "CREATE TABLE agent.memories (id int); ALTER TABLE agent.memories OWNER TO hive_agent; GRANT USAGE ON SCHEMA agent TO hive_genie; GRANT INSERT ON agent.memories TO hive_genie",
+                ),
                 fails: ["isolation genie → agent"],
             },
             {
@@ -174,9 +185,21 @@ describe("verify: against a real server", function () {
                 breakage: sqlInPostgres("ALTER ROLE hive_agent SUPERUSER"),
                 fails: ["role-attributes agent", "isolation agent → workspace", "isolation agent → genie"],
             },
-            { title: "hive_genie may CREATEDB", breakage: sqlInPostgres("ALTER ROLE hive_genie CREATEDB"), fails: ["role-attributes genie"] },
-            { title: "hive_workspace may CREATEROLE", breakage: sqlInPostgres("ALTER ROLE hive_workspace CREATEROLE"), fails: ["role-attributes workspace"] },
-            { title: "hive_agent has no connection limit", breakage: sqlInPostgres("ALTER ROLE hive_agent CONNECTION LIMIT -1"), fails: ["role-attributes agent"] },
+            {
+                title: "hive_genie may CREATEDB",
+                breakage: sqlInPostgres("ALTER ROLE hive_genie CREATEDB"),
+                fails: ["role-attributes genie"],
+            },
+            {
+                title: "hive_workspace may CREATEROLE",
+                breakage: sqlInPostgres("ALTER ROLE hive_workspace CREATEROLE"),
+                fails: ["role-attributes workspace"],
+            },
+            {
+                title: "hive_agent has no connection limit",
+                breakage: sqlInPostgres("ALTER ROLE hive_agent CONNECTION LIMIT -1"),
+                fails: ["role-attributes agent"],
+            },
             {
                 title: "hive_agent's default search_path is wrong",
                 breakage: sqlInPostgres("ALTER ROLE hive_agent SET search_path = public, extensions"),
@@ -195,8 +218,17 @@ describe("verify: against a real server", function () {
             {
                 title: "agent's libpq URL has the seeds' unencoded options (libpq rejects it, node-postgres does not)",
                 overrides: () => {
-                    const url = libpqUrl({ host: HOST, port, database: "hive", user: "hive_agent", password: passwords.agent, searchPath: ["agent", "extensions"] });
-                    return { libpqUrls: { agent: url.replace(/options=(.*)$/, (_all, value: string) => `options=${decodeURIComponent(value)}`) } };
+                    const url = libpqUrl({
+                        host: HOST,
+                        port,
+                        database: "hive",
+                        user: "hive_agent",
+                        password: passwords.agent,
+                        searchPath: ["agent", "extensions"],
+                    });
+                    return {
+                        libpqUrls: { agent: url.replace(/options=(.*)$/, (_all, value: string) => `options=${decodeURIComponent(value)}`) },
+                    };
                 },
                 fails: ["psql agent"],
             },
@@ -223,7 +255,11 @@ describe("verify: against a real server", function () {
                 },
                 fails: ["own-schema workspace"],
             },
-            { title: "agent's env file has another API port", overrides: () => ({ envApiPorts: { agent: 38887 } }), fails: ["env-file agent"] },
+            {
+                title: "agent's env file has another API port",
+                overrides: () => ({ envApiPorts: { agent: 38887 } }),
+                fails: ["env-file agent"],
+            },
         ];
 
         for (const broken of brokenCases) {
@@ -239,24 +275,40 @@ describe("verify: against a real server", function () {
             await applyFixture(DEFAULT_LAYOUT);
             const results = await verify(DEFAULT_LAYOUT, { passwords: { agent: randomPassword() } });
             assert.deepEqual(keysWith(results, "skip"), [
-                "default-search-path agent", "isolation agent → genie", "isolation agent → workspace", "isolation genie → agent",
-                "isolation workspace → agent", "own-schema agent", "role-attributes agent", "search-path agent", "vector agent",
+                "default-search-path agent",
+                "isolation agent → genie",
+                "isolation agent → workspace",
+                "isolation genie → agent",
+                "isolation workspace → agent",
+                "own-schema agent",
+                "role-attributes agent",
+                "search-path agent",
+                "vector agent",
             ]);
         });
 
         it("fails on the server check alone when nothing listens on the port", async () => {
             const results = await verify(DEFAULT_LAYOUT, {}, await closedPort());
-            assert.deepEqual(results.map((result) => [result.id, result.status]), [["server", "fail"]]);
+            assert.deepEqual(
+                results.map((result) => [result.id, result.status]),
+                [["server", "fail"]],
+            );
         });
 
         it("leaves no probe objects behind", async () => {
             await applyFixture(DEFAULT_LAYOUT, sqlInPostgres("ALTER ROLE hive_agent SUPERUSER CREATEDB CREATEROLE"));
             await verify(DEFAULT_LAYOUT);
-            const leftovers = await withClient(tcpConfig(port, admin.user, admin.password, "hive"), async (client) => (await client.query(
-                `SELECT relname AS name FROM pg_class WHERE relname LIKE 'hive_verify_%'
+            const leftovers = await withClient(
+                tcpConfig(port, admin.user, admin.password, "hive"),
+                async (client) =>
+                    (
+                        await client.query(
+                            `SELECT relname AS name FROM pg_class WHERE relname LIKE 'hive_verify_%'
                  UNION ALL SELECT rolname FROM pg_roles WHERE rolname LIKE 'hive_verify_%'
                  UNION ALL SELECT datname FROM pg_database WHERE datname LIKE 'hive_verify_%'`,
-            )).rows);
+                        )
+                    ).rows,
+            );
             assert.deepEqual(leftovers, []);
         });
     });
@@ -275,12 +327,16 @@ describe("verify: against a real server", function () {
         const cases: Array<{ title: string; breakage: Step[]; fails: string[] }> = [
             {
                 title: "the reader may also INSERT",
-                breakage: sqlInKnowledge("ALTER DEFAULT PRIVILEGES FOR ROLE hive_shared IN SCHEMA knowledge GRANT INSERT ON TABLES TO hive_workspace"),
+                breakage: sqlInKnowledge(
+                    "ALTER DEFAULT PRIVILEGES FOR ROLE hive_shared IN SCHEMA knowledge GRANT INSERT ON TABLES TO hive_workspace",
+                ),
                 fails: ["isolation workspace → shared"],
             },
             {
                 title: "the reader cannot read new tables (no default privileges)",
-                breakage: sqlInKnowledge("ALTER DEFAULT PRIVILEGES FOR ROLE hive_shared IN SCHEMA knowledge REVOKE SELECT ON TABLES FROM hive_workspace"),
+                breakage: sqlInKnowledge(
+                    "ALTER DEFAULT PRIVILEGES FOR ROLE hive_shared IN SCHEMA knowledge REVOKE SELECT ON TABLES FROM hive_workspace",
+                ),
                 fails: ["isolation workspace → shared"],
             },
             {

@@ -166,7 +166,11 @@ export async function runStack(config: Record<string, unknown> = {}, secrets: Re
         get(type, name) {
             const found = resources.filter((r) => r.type === type && r.name === name);
             if (found.length !== 1) {
-                throw new Error(`expected one ${type} named ${name}, found ${found.length}; have: ${ofType(type).map((r) => r.name).join(", ")}`);
+                throw new Error(
+                    `expected one ${type} named ${name}, found ${found.length}; have: ${ofType(type)
+                        .map((r) => r.name)
+                        .join(", ")}`,
+                );
             }
             return found[0];
         },
@@ -177,6 +181,9 @@ export async function runStack(config: Record<string, unknown> = {}, secrets: Re
 export function grantTable(run: StackRun): string[] {
     return run
         .ofType("postgresql:index/grant:Grant")
-        .map((g) => `${g.inputs.role} ${g.inputs.database} ${g.inputs.schema ?? "-"} ${g.inputs.objectType}: ${g.inputs.privileges.join(",") || "(revoke all)"}`)
+        .map(
+            (g) =>
+                `${g.inputs.role} ${g.inputs.database} ${g.inputs.schema ?? "-"} ${g.inputs.objectType}: ${g.inputs.privileges.join(",") || "(revoke all)"}`,
+        )
         .sort();
 }

@@ -48,7 +48,15 @@ describe("the default stack", () => {
         assert.deepEqual(inputs.ports, [{ internal: 5432, external: 5532, ip: "127.0.0.1" }]);
         assert.deepEqual(inputs.volumes, [{ volumeName: "hive-postgres-shared-data", containerPath: "/var/lib/postgresql/data" }]);
         assert.deepEqual(inputs.networksAdvanced, [{ name: "app_network", aliases: ["postgres"] }]);
-        assert.deepEqual(inputs.command, ["postgres", "-c", "max_connections=200", "-c", "shared_buffers=256MB", "-c", "effective_cache_size=1GB"]);
+        assert.deepEqual(inputs.command, [
+            "postgres",
+            "-c",
+            "max_connections=200",
+            "-c",
+            "shared_buffers=256MB",
+            "-c",
+            "effective_cache_size=1GB",
+        ]);
         assert.equal(inputs.user, undefined, "a named volume runs as the image's own user");
         const envs: string[] = reveal(inputs.envs);
         assert.ok(envs.includes("PGDATA=/var/lib/postgresql/data/pgdata"), JSON.stringify(envs.filter((e) => !e.includes("PASSWORD"))));

@@ -104,7 +104,18 @@ describe(".env lines", () => {
     });
 
     it("writes a mode's .env with its URL, port, key and role credentials", () => {
-        const mode = { name: "agent", role: "hive_agent", database: "hive", schemas: ["agent"], searchPath: ["agent", "extensions"], apiPort: 38886, readers: [], connectionLimit: 50, passwordRotation: 0, apiKeyRotation: 0 };
+        const mode = {
+            name: "agent",
+            role: "hive_agent",
+            database: "hive",
+            schemas: ["agent"],
+            searchPath: ["agent", "extensions"],
+            apiPort: 38886,
+            readers: [],
+            connectionLimit: 50,
+            passwordRotation: 0,
+            apiKeyRotation: 0,
+        };
         const result = modeConnection({ host: "127.0.0.1", port: 5532 }, mode, "pw with space", "hive_agent_KEY");
         const env = Object.fromEntries(
             result.envFile

@@ -54,7 +54,7 @@ describe("secrets", () => {
     it("gives each mode its own password and API key", async () => {
         const keys = Object.values(await unwrap(pulumi.output(run.outputs.apiKeys))) as string[];
         assert.equal(new Set(keys).size, 3);
-        for (const [mode, key] of Object.entries(await unwrap(pulumi.output(run.outputs.apiKeys)) as Record<string, string>)) {
+        for (const [mode, key] of Object.entries((await unwrap(pulumi.output(run.outputs.apiKeys))) as Record<string, string>)) {
             assert.ok(key.startsWith(`hive_${mode}_`), `${mode} key is mode-prefixed`);
         }
     });
@@ -87,7 +87,10 @@ describe("an existing server", () => {
     });
 
     it("declares no Docker resource at all", () => {
-        assert.deepEqual(run.resources.filter((r) => r.type.startsWith("docker:") || r.type.includes("PostgresContainer")), []);
+        assert.deepEqual(
+            run.resources.filter((r) => r.type.startsWith("docker:") || r.type.includes("PostgresContainer")),
+            [],
+        );
         assert.equal(run.outputs.containerName, undefined);
         assert.equal(run.outputs.networkName, undefined);
     });
@@ -104,7 +107,11 @@ describe("an existing server", () => {
 
     it("runs the same database layer and points URLs at the server", async () => {
         const defaults = await runStack();
-        const shape = (r: StackRun) => r.resources.filter((x) => x.type.startsWith("postgresql:")).map((x) => x.name).sort();
+        const shape = (r: StackRun) =>
+            r.resources
+                .filter((x) => x.type.startsWith("postgresql:"))
+                .map((x) => x.name)
+                .sort();
         assert.deepEqual(shape(run), shape(defaults));
         const url = new URL(await unwrap(run.outputs.libpqUrls.agent));
         assert.equal(url.host, "db.internal:6543");
@@ -121,7 +128,11 @@ describe("an existing server", () => {
             { adminPassword: "x" },
         );
         assert.equal(adopted.get("postgresql:index/database:Database", "hive-database-db-hive").importId, "hive");
-        assert.equal(adopted.get("postgresql:index/database:Database", "hive-database-db-knowledge").importId, "", "a new database is created");
+        assert.equal(
+            adopted.get("postgresql:index/database:Database", "hive-database-db-knowledge").importId,
+            "",
+            "a new database is created",
+        );
     });
 });
 
@@ -141,7 +152,9 @@ describe("bad config", () => {
 describe("password rotation", () => {
     /** name -> JSON of inputs, with secrets unwrapped so a changed password shows. */
     async function snapshot(run: StackRun): Promise<Map<string, string>> {
-        const entries = await Promise.all(run.resources.map(async (r) => [`${r.type}::${r.name}`, JSON.stringify(await unwrap(pulumi.output(r.inputs)))] as const));
+        const entries = await Promise.all(
+            run.resources.map(async (r) => [`${r.type}::${r.name}`, JSON.stringify(await unwrap(pulumi.output(r.inputs)))] as const),
+        );
         return new Map(entries);
     }
 
@@ -180,10 +193,20 @@ describe("seed 004: several databases and a read-only shared knowledge base", ()
     });
 
     it("creates each database with its own extensions schema and vector", () => {
-        const dbs = run.ofType("postgresql:index/database:Database").map((d) => d.inputs.name).sort();
+        const dbs = run
+            .ofType("postgresql:index/database:Database")
+            .map((d) => d.inputs.name)
+            .sort();
         assert.deepEqual(dbs, ["claude_flow_shared", "distributed_postgres_cluster", "qradar_vectors"]);
-        const extensions = run.ofType("postgresql:index/extension:Extension").map((e) => `${e.inputs.database}.${e.inputs.schema}.${e.inputs.name}`).sort();
-        assert.deepEqual(extensions, ["claude_flow_shared.extensions.vector", "distributed_postgres_cluster.extensions.vector", "qradar_vectors.extensions.vector"]);
+        const extensions = run
+            .ofType("postgresql:index/extension:Extension")
+            .map((e) => `${e.inputs.database}.${e.inputs.schema}.${e.inputs.name}`)
+            .sort();
+        assert.deepEqual(extensions, [
+            "claude_flow_shared.extensions.vector",
+            "distributed_postgres_cluster.extensions.vector",
+            "qradar_vectors.extensions.vector",
+        ]);
     });
 
     it("lets readers connect and SELECT in the shared database, including future tables", () => {
@@ -194,7 +217,13 @@ describe("seed 004: several databases and a read-only shared knowledge base", ()
             assert.ok(grants.includes(`${reader} claude_flow_shared public table: SELECT`), reader);
             assert.ok(!grants.some((g) => g.startsWith(`${reader} claude_flow_shared public schema: CREATE`)), `${reader} cannot create`);
         }
-        const defaults = run.ofType("postgresql:index/defaultPrivileges:DefaultPrivileges").map((d) => `${d.inputs.owner}->${d.inputs.role} ${d.inputs.database}.${d.inputs.schema} ${d.inputs.objectType}: ${d.inputs.privileges}`).sort();
+        const defaults = run
+            .ofType("postgresql:index/defaultPrivileges:DefaultPrivileges")
+            .map(
+                (d) =>
+                    `${d.inputs.owner}->${d.inputs.role} ${d.inputs.database}.${d.inputs.schema} ${d.inputs.objectType}: ${d.inputs.privileges}`,
+            )
+            .sort();
         assert.deepEqual(defaults, [
             "shared_user->dpg_cluster claude_flow_shared.public table: SELECT",
             "shared_user->qradar claude_flow_shared.public table: SELECT",
@@ -203,7 +232,12 @@ describe("seed 004: several databases and a read-only shared knowledge base", ()
 
     it("keeps project databases closed to each other", () => {
         const grants = run.ofType("postgresql:index/grant:Grant");
-        const intoQradar = grants.filter((g) => g.inputs.database === "qradar_vectors" && g.inputs.role !== "qradar" && g.inputs.role !== "public");
-        assert.deepEqual(intoQradar.map((g) => g.name), []);
+        const intoQradar = grants.filter(
+            (g) => g.inputs.database === "qradar_vectors" && g.inputs.role !== "qradar" && g.inputs.role !== "public",
+        );
+        assert.deepEqual(
+            intoQradar.map((g) => g.name),
+            [],
+        );
     });
 });

@@ -42,8 +42,14 @@ describe("verify: stack outputs", () => {
     it("names every missing or malformed field", () => {
         const { serverPort: _port, ...rest } = good();
         const problems = problemsOf({ ...rest, modeNames: "agent" });
-        assert.ok(problems.some((problem) => problem.startsWith("serverPort:")), problems.join("\n"));
-        assert.ok(problems.some((problem) => problem.startsWith("modeNames:")), problems.join("\n"));
+        assert.ok(
+            problems.some((problem) => problem.startsWith("serverPort:")),
+            problems.join("\n"),
+        );
+        assert.ok(
+            problems.some((problem) => problem.startsWith("modeNames:")),
+            problems.join("\n"),
+        );
     });
 
     const inconsistent: Array<[string, (outputs: Record<string, any>) => void, RegExp]> = [
@@ -57,16 +63,22 @@ describe("verify: stack outputs", () => {
         it(`rejects ${title}`, () => {
             const outputs = good() as Record<string, any>;
             mutate(outputs);
-            assert.ok(problemsOf(outputs).some((problem) => expected.test(problem)), problemsOf(outputs).join("\n"));
+            assert.ok(
+                problemsOf(outputs).some((problem) => expected.test(problem)),
+                problemsOf(outputs).join("\n"),
+            );
         });
     }
 
     it("reports bad JSON without echoing the input", () => {
-        assert.throws(() => parseStackOutputs('{"password": "hunter2" oops'), (error: Error) => {
-            assert.ok(error instanceof OutputsError);
-            assert.doesNotMatch(error.message, /hunter2/);
-            return true;
-        });
+        assert.throws(
+            () => parseStackOutputs('{"password": "hunter2" oops'),
+            (error: Error) => {
+                assert.ok(error instanceof OutputsError);
+                assert.doesNotMatch(error.message, /hunter2/);
+                return true;
+            },
+        );
     });
 });
 
@@ -112,9 +124,19 @@ describe("verify: secrets never printed", () => {
     });
 
     it("withoutPassword drops the password and keeps the rest for libpq", () => {
-        const parts = { host: "127.0.0.1", port: 5532, database: "hive", user: "hive_agent", password: PASSWORDS.agent, searchPath: ["agent", "extensions"] };
+        const parts = {
+            host: "127.0.0.1",
+            port: 5532,
+            database: "hive",
+            user: "hive_agent",
+            password: PASSWORDS.agent,
+            searchPath: ["agent", "extensions"],
+        };
         assert.equal(withoutPassword(libpqUrl(parts)), libpqUrl({ ...parts, password: "" }).replace(":@", "@"));
-        assert.equal(withoutPassword(sqlalchemyUrl(parts)).startsWith("postgresql+psycopg://hive_agent@127.0.0.1:5532/hive?options="), true);
+        assert.equal(
+            withoutPassword(sqlalchemyUrl(parts)).startsWith("postgresql+psycopg://hive_agent@127.0.0.1:5532/hive?options="),
+            true,
+        );
     });
 });
 
@@ -131,6 +153,12 @@ describe("verify: parsing what the server and env files say", () => {
 
     it("reads KEY=value lines of an env file, ignoring comments and quotes", () => {
         const env = parseEnvFile('# comment\nHIVE_API_PORT=38886\nexport HIVE_DATABASE_URL="postgresql+psycopg://x"\n\nBROKEN LINE\n');
-        assert.deepEqual([...env], [["HIVE_API_PORT", "38886"], ["HIVE_DATABASE_URL", "postgresql+psycopg://x"]]);
+        assert.deepEqual(
+            [...env],
+            [
+                ["HIVE_API_PORT", "38886"],
+                ["HIVE_DATABASE_URL", "postgresql+psycopg://x"],
+            ],
+        );
     });
 });
