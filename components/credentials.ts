@@ -1,13 +1,9 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
+import type { ModeLayout } from "../lib/layout";
 
-export interface ModeCredentialSpec {
-    mode: string;
-    /** Changing it generates a new role password (a keeper of the password resource). */
-    passwordRotation: number;
-    /** Changing it generates a new API key. */
-    apiKeyRotation: number;
-}
+/** `passwordRotation` and `apiKeyRotation` are keepers: changing one generates a new value. */
+export type ModeCredentialSpec = Pick<ModeLayout, "name" | "passwordRotation" | "apiKeyRotation">;
 
 export interface CredentialsArgs {
     /**
@@ -46,17 +42,17 @@ export class Credentials extends pulumi.ComponentResource {
         }
         for (const spec of args.modes) {
             const password = new random.RandomPassword(
-                `${name}-${spec.mode}-password`,
+                `${name}-${spec.name}-password`,
                 { ...PASSWORD_OPTIONS, keepers: { rotation: String(spec.passwordRotation) } },
                 childOpts,
             );
             const apiKey = new random.RandomPassword(
-                `${name}-${spec.mode}-api-key`,
+                `${name}-${spec.name}-api-key`,
                 { ...API_KEY_OPTIONS, keepers: { rotation: String(spec.apiKeyRotation) } },
                 childOpts,
             );
-            this.rolePasswords[spec.mode] = pulumi.secret(password.result);
-            this.apiKeys[spec.mode] = pulumi.secret(pulumi.interpolate`hive_${spec.mode}_${apiKey.result}`);
+            this.rolePasswords[spec.name] = pulumi.secret(password.result);
+            this.apiKeys[spec.name] = pulumi.secret(pulumi.interpolate`hive_${spec.name}_${apiKey.result}`);
         }
         this.registerOutputs({ adminPassword: this.adminPassword, rolePasswords: this.rolePasswords, apiKeys: this.apiKeys });
     }

@@ -86,10 +86,8 @@ host_debian_mirror() {
 }
 
 mirror="${HIVE_DEBIAN_MIRROR:-$(host_debian_mirror)}"
-if [ -z "$mirror" ]; then
-	mirror=http://deb.debian.org/debian
-	log "no Debian mirror found in /etc/apt/sources.list*; using $mirror (set HIVE_DEBIAN_MIRROR to override)"
-fi
+[ -n "$mirror" ] ||
+	die "no Debian mirror found in /etc/apt/sources.list*: set HIVE_DEBIAN_MIRROR to the Debian archive this machine can reach (e.g. HIVE_DEBIAN_MIRROR=http://your.mirror/debian)"
 
 build_dir="${HIVE_BUILD_DIR:-$repo/.build/image}"
 rootfs="$build_dir/rootfs"

@@ -19,3 +19,11 @@ export function serverCommand(serverFlags: Record<string, string>): string[] {
 export function healthcheckTest(adminUser: string): string[] {
     return ["CMD", "pg_isready", "-h", "127.0.0.1", "-p", String(POSTGRES_CONTAINER_PORT), "-U", adminUser, "-d", "postgres"];
 }
+
+/**
+ * The container's healthcheck, which `pulumi up` waits on before the database layer connects:
+ * probed every 5 s, healthy after one pass, unhealthy after a minute of failures past the start period.
+ */
+export function healthcheck(adminUser: string) {
+    return { tests: healthcheckTest(adminUser), interval: "5s", timeout: "5s", retries: 12, startPeriod: "30s" };
+}

@@ -1,27 +1,88 @@
 /**
- * What an app deploy receives for one mode: its URLs and a ready-to-write `.env` body.
- * Pure functions over plain values; the stack calls them inside `pulumi.all(...)` so everything
- * built from a password stays a Pulumi secret.
+ * The stack outputs: one contract (a zod schema and its type) and one builder. index.ts exports
+ * what the builder returns, verify validates its input against the schema, and the test fixtures
+ * build their outputs with the same builder. Pure: index.ts wraps the secret half in Pulumi secrets.
  */
-import { Layout, ModeLayout, perMode } from "./layout";
+import { z } from "zod";
+import { dotenvLine } from "./dotenv";
+import { type Layout, type ModeLayout, perMode } from "./layout";
 import { libpqUrl, sqlalchemyUrl } from "./urls";
 
+const name = z.string().min(1);
+const byMode = <T extends z.ZodType>(value: T) => z.record(z.string(), value);
+
+/** Outputs anyone may read. */
+export const publicOutputsSchema = z.object({
+    /** Address and port clients on this machine use to reach the server. */
+    serverHost: name,
+    serverPort: z.number().int().min(1).max(65535),
+    /** The main database (`hive`). */
+    databaseName: name,
+    /** Docker names; absent with an existing server. */
+    containerName: name.optional(),
+    networkName: name.optional(),
+    volumeName: name.optional(),
+    /** Schema holding the extensions (vector); on every mode's search_path. */
+    extensionsSchema: name,
+    modeNames: z.array(name).min(1),
+    roles: byMode(name),
+    databases: byMode(name),
+    schemas: byMode(z.array(name).min(1)),
+    searchPaths: byMode(z.array(name).min(1)),
+    /** Modes that may SELECT (only) in every schema of the key mode. */
+    readers: byMode(z.array(name)),
+    apiPorts: byMode(z.number().int().min(1).max(65535)),
+});
+
+/** Outputs built from passwords and API keys: exported as Pulumi secrets. */
+export const secretOutputsSchema = z.object({
+    /** SQLAlchemy URL (`postgresql+psycopg://`), what the Hive apps read. */
+    databaseUrls: byMode(name),
+    /** libpq URL (`postgresql://`) for psql, psycopg.connect and node-postgres. */
+    libpqUrls: byMode(name),
+    /** A ready-to-write `.env` body. */
+    envFiles: byMode(z.string()),
+    /** The app's API key (also in its `.env`). */
+    apiKeys: byMode(name),
+});
+
+export const stackOutputsSchema = publicOutputsSchema.extend(secretOutputsSchema.shape);
+
+export type PublicOutputs = z.infer<typeof publicOutputsSchema>;
+export type SecretOutputs = z.infer<typeof secretOutputsSchema>;
+export type StackOutputs = z.infer<typeof stackOutputsSchema>;
+
+/** The outputs exported as Pulumi secrets. */
+export const SECRET_OUTPUT_KEYS = Object.keys(secretOutputsSchema.shape) as Array<keyof SecretOutputs>;
+
+/** Where clients reach the server. */
 export interface ServerEndpoint {
     host: string;
     port: number;
 }
 
-export interface ModeConnection {
-    /** `postgresql+psycopg://…`, for the Python apps (SQLAlchemy). */
-    databaseUrl: string;
-    /** `postgresql://…`, for psql, psycopg.connect, node-postgres. */
-    libpqUrl: string;
-    envFile: string;
+/** Docker names of the stack's own container; undefined with an existing server. */
+export interface DockerNames {
+    containerName: string;
+    networkName: string;
+    volumeName?: string;
 }
 
-/** The stack's plain per-mode outputs: what apps and verify learn about each mode besides secrets. */
-export function modeFacts(layout: Layout) {
+/** Per mode: its role password and API key. */
+export interface ModeSecrets {
+    passwords: Readonly<Record<string, string>>;
+    apiKeys: Readonly<Record<string, string>>;
+}
+
+export function publicOutputs(layout: Layout, server: ServerEndpoint, docker?: DockerNames): PublicOutputs {
     return {
+        serverHost: server.host,
+        serverPort: server.port,
+        databaseName: layout.databases[0],
+        ...docker,
+        extensionsSchema: layout.extensionsSchema,
+        modeNames: layout.modes.map((mode) => mode.name),
+        roles: perMode(layout.modes, (mode) => mode.role),
         databases: perMode(layout.modes, (mode) => mode.database),
         schemas: perMode(layout.modes, (mode) => mode.schemas),
         searchPaths: perMode(layout.modes, (mode) => mode.searchPath),
@@ -30,30 +91,9 @@ export function modeFacts(layout: Layout) {
     };
 }
 
-// Values made only of these characters need no quoting in any dotenv dialect.
-const PLAIN_DOTENV_VALUE = /^[A-Za-z0-9_./:@%+=,?-]*$/;
-
-/** One `KEY=value` line that python-dotenv, docker compose and `source` all read back verbatim. */
-export function dotenvLine(key: string, value: string): string {
-    if (PLAIN_DOTENV_VALUE.test(value)) {
-        return `${key}=${value}`;
-    }
-    if (!value.includes("'") && !value.includes("\n")) {
-        // Single quotes: no escapes are interpreted inside them.
-        return `${key}='${value}'`;
-    }
-    throw new Error(`${key}: value cannot be written to a .env file safely (it contains a single quote or newline)`);
-}
-
-export function modeConnection(server: ServerEndpoint, mode: ModeLayout, password: string, apiKey: string): ModeConnection {
-    const parts = {
-        host: server.host,
-        port: server.port,
-        database: mode.database,
-        user: mode.role,
-        password,
-        searchPath: mode.searchPath,
-    };
+/** One mode's URLs and `.env` body. */
+export function modeConnection(server: ServerEndpoint, mode: ModeLayout, password: string, apiKey: string) {
+    const parts = { host: server.host, port: server.port, database: mode.database, user: mode.role, password, searchPath: mode.searchPath };
     const databaseUrl = sqlalchemyUrl(parts);
     const lines = [
         `# ${mode.name} mode: written by the hive-db stack; regenerate with "pulumi stack output envFiles --show-secrets".`,
@@ -68,4 +108,21 @@ export function modeConnection(server: ServerEndpoint, mode: ModeLayout, passwor
         dotenvLine("POSTGRES_PASSWORD", password),
     ];
     return { databaseUrl, libpqUrl: libpqUrl(parts), envFile: lines.join("\n") + "\n" };
+}
+
+export function secretOutputs(layout: Layout, server: ServerEndpoint, secrets: ModeSecrets): SecretOutputs {
+    const connections = perMode(layout.modes, (mode) =>
+        modeConnection(server, mode, secrets.passwords[mode.name], secrets.apiKeys[mode.name]),
+    );
+    return {
+        databaseUrls: perMode(layout.modes, (mode) => connections[mode.name].databaseUrl),
+        libpqUrls: perMode(layout.modes, (mode) => connections[mode.name].libpqUrl),
+        envFiles: perMode(layout.modes, (mode) => connections[mode.name].envFile),
+        apiKeys: perMode(layout.modes, (mode) => secrets.apiKeys[mode.name]),
+    };
+}
+
+/** Every output of a stack, as plain values (what `pulumi stack output --json --show-secrets` prints). */
+export function stackOutputs(layout: Layout, server: ServerEndpoint, secrets: ModeSecrets, docker?: DockerNames): StackOutputs {
+    return { ...publicOutputs(layout, server, docker), ...secretOutputs(layout, server, secrets) };
 }

@@ -7,7 +7,7 @@ import { promisify } from "node:util";
 
 import type { Client } from "pg";
 
-import type { CheckResult } from "./results";
+import { type CheckResult, resultFor } from "./results";
 import { connect, describeError } from "./sql";
 import { type ModeTarget, withoutPassword } from "./targets";
 import { LIBPQ_SCHEME, SQLALCHEMY_SCHEME } from "../urls";
@@ -51,7 +51,7 @@ const WHO_AM_I = "SELECT current_user || '@' || current_database() AS who";
 
 /** libpq itself (psql) parses the URL: this is what catches an unencoded `options=-csearch_path=`. */
 export async function checkPsql(target: ModeTarget): Promise<CheckResult> {
-    const result = (status: CheckResult["status"], detail: string): CheckResult => ({ id: "psql", subject: target.mode, status, detail });
+    const result = resultFor("psql", target.mode);
     if (!target.connection) {
         return result("fail", target.urlError ?? "no URL");
     }
@@ -74,12 +74,7 @@ export async function checkNodePostgres(
     target: ModeTarget,
     server: { host: string; port: number },
 ): Promise<{ result: CheckResult; client?: Client }> {
-    const result = (status: CheckResult["status"], detail: string): CheckResult => ({
-        id: "node-postgres",
-        subject: target.mode,
-        status,
-        detail,
-    });
+    const result = resultFor("node-postgres", target.mode);
     if (!target.connection) {
         return { result: result("fail", target.urlError ?? "no URL") };
     }
@@ -114,12 +109,7 @@ export async function checkNodePostgres(
 
 /** The apps' SQLAlchemy URL must be the libpq URL with the driver marker and nothing else changed. */
 export function checkSqlalchemyUrl(target: ModeTarget): CheckResult {
-    const result = (status: CheckResult["status"], detail: string): CheckResult => ({
-        id: "sqlalchemy-url",
-        subject: target.mode,
-        status,
-        detail,
-    });
+    const result = resultFor("sqlalchemy-url", target.mode);
     const libpqPrefix = `${LIBPQ_SCHEME}://`;
     const sqlalchemyPrefix = `${SQLALCHEMY_SCHEME}://`;
     if (!target.libpqUrl.startsWith(libpqPrefix)) {
@@ -148,12 +138,7 @@ export function parseEnvFile(body: string): Map<string, string> {
 
 /** The env file an app deploy writes must carry the same URL and port as the outputs. */
 export function checkEnvFile(target: ModeTarget, apiPort: number | undefined): CheckResult {
-    const result = (status: CheckResult["status"], detail: string): CheckResult => ({
-        id: "env-file",
-        subject: target.mode,
-        status,
-        detail,
-    });
+    const result = resultFor("env-file", target.mode);
     const env = parseEnvFile(target.envFile ?? "");
     const problems: string[] = [];
     if (env.get("HIVE_DATABASE_URL") !== target.sqlalchemyUrl) {

@@ -9,8 +9,18 @@
  */
 import { type Client, escapeIdentifier } from "pg";
 
-import type { CheckResult } from "./results";
-import { INSUFFICIENT_PRIVILEGE, type Attempt, attempt, connect, describeError, inRolledBackTransaction, probeName, sqlState } from "./sql";
+import { type CheckResult, resultFor } from "./results";
+import {
+    INSUFFICIENT_PRIVILEGE,
+    type Attempt,
+    attempt,
+    connect,
+    describeError,
+    inRolledBackTransaction,
+    probeName,
+    refusalProblem,
+    sqlState,
+} from "./sql";
 import type { ModeTarget } from "./targets";
 
 type Sessions = ReadonlyMap<string, Client>;
@@ -49,8 +59,7 @@ function judge(outcome: Attempt, shouldBeAllowed: boolean, what: string): string
     if (shouldBeAllowed) {
         return outcome.allowed ? undefined : `${what} refused to a reader: ${outcome.message}`;
     }
-    if (outcome.allowed) return `${what} succeeded`;
-    return outcome.state === INSUFFICIENT_PRIVILEGE ? undefined : `${what} failed for another reason: ${outcome.message}`;
+    return refusalProblem(outcome, what);
 }
 
 /** Tables already in `schema` the current role could read or write (grants made outside default privileges). */
@@ -88,7 +97,7 @@ async function probeSchemas(client: Client, probes: OwnerProbes, reader: boolean
 
 async function checkPair(other: ModeTarget, owner: ModeTarget, sessions: Sessions, probes: OwnerProbes): Promise<CheckResult> {
     const subject = `${other.mode} → ${owner.mode}`;
-    const result = (status: CheckResult["status"], detail: string): CheckResult => ({ id: "isolation", subject, status, detail });
+    const result = resultFor("isolation", subject);
     const reader = owner.readers.includes(other.mode);
     const ownSession = sessions.get(other.mode);
     if (!ownSession || !other.connection) return result("skip", `cannot connect as ${other.role}`);

@@ -5,13 +5,9 @@
  */
 import { type Client, escapeIdentifier } from "pg";
 
-import type { CheckResult, CheckStatus } from "./results";
-import { INSUFFICIENT_PRIVILEGE, attempt, connect, describeError, inRolledBackTransaction, parseSearchPath, probeName } from "./sql";
+import { type CheckResult, resultFor } from "./results";
+import { type Attempt, attempt, refusalProblem, connect, describeError, inRolledBackTransaction, parseSearchPath, probeName } from "./sql";
 import type { ModeTarget } from "./targets";
-
-function resultFor(id: CheckResult["id"], subject: string) {
-    return (status: CheckStatus, detail: string): CheckResult => ({ id, subject, status, detail });
-}
 
 function sameList(actual: readonly string[], expected: readonly string[]): boolean {
     return actual.length === expected.length && actual.every((name, index) => name === expected[index]);
@@ -83,12 +79,6 @@ export async function checkVector(client: Client, target: ModeTarget): Promise<C
     }).catch((error) => result("fail", describeError(error)));
 }
 
-function refusal(outcome: Awaited<ReturnType<typeof attempt>>, what: string): string | undefined {
-    if (outcome.allowed) return `${what} succeeded`;
-    if (outcome.state !== INSUFFICIENT_PRIVILEGE) return `${what} failed for another reason: ${outcome.message}`;
-    return undefined;
-}
-
 /** Not a superuser, cannot create roles or databases (flags and real attempts), has a connection limit. */
 export async function checkRoleAttributes(client: Client, target: ModeTarget): Promise<CheckResult> {
     const result = resultFor("role-attributes", target.mode);
@@ -104,10 +94,10 @@ export async function checkRoleAttributes(client: Client, target: ModeTarget): P
 
     const probe = probeName();
     const createRole = await inRolledBackTransaction(client, () => attempt(client, `CREATE ROLE ${escapeIdentifier(probe)}`));
-    const roleProblem = refusal(createRole, "CREATE ROLE");
+    const roleProblem = refusalProblem(createRole, "CREATE ROLE");
     if (roleProblem) problems.push(roleProblem);
 
-    let createDatabase: Awaited<ReturnType<typeof attempt>>;
+    let createDatabase: Attempt;
     try {
         await client.query(`CREATE DATABASE ${escapeIdentifier(probe)}`);
         createDatabase = { allowed: true };
@@ -115,7 +105,7 @@ export async function checkRoleAttributes(client: Client, target: ModeTarget): P
     } catch (error) {
         createDatabase = { allowed: false, state: (error as { code?: string }).code, message: describeError(error) };
     }
-    const databaseProblem = refusal(createDatabase, "CREATE DATABASE");
+    const databaseProblem = refusalProblem(createDatabase, "CREATE DATABASE");
     if (databaseProblem) problems.push(databaseProblem);
 
     return problems.length === 0

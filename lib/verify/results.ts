@@ -31,8 +31,9 @@ export interface CheckResult {
     detail: string;
 }
 
-export function failed(results: readonly CheckResult[]): CheckResult[] {
-    return results.filter((result) => result.status === "fail");
+/** A row maker for one check and subject: `resultFor("psql", "agent")("pass", "connected")`. */
+export function resultFor(id: CheckId, subject: string) {
+    return (status: CheckStatus, detail: string): CheckResult => ({ id, subject, status, detail });
 }
 
 /** True when every row passed; a skipped row means something it depends on failed. */

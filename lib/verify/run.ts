@@ -13,14 +13,14 @@ import {
     checkSearchPath,
     checkVector,
 } from "./mode-checks";
-import type { StackOutputs } from "./outputs";
+import type { StackOutputs } from "./input";
 import { makeRedactor } from "./redact";
 import type { CheckId, CheckResult } from "./results";
 import { describeError } from "./sql";
 import { type ModeTarget, modeTargets, secretsInOutputs } from "./targets";
 
-export { formatReport, allPassed, failed, CHECK_TITLES, type CheckResult, type CheckId } from "./results";
-export { parseStackOutputs, validateStackOutputs, OutputsError, type StackOutputs } from "./outputs";
+export { formatReport, allPassed, CHECK_TITLES, type CheckResult, type CheckId } from "./results";
+export { parseStackOutputs, validateStackOutputs, OutputsError, type StackOutputs } from "./input";
 
 /** A check that throws becomes a failed row instead of ending the run. */
 async function guarded(id: CheckId, subject: string, check: () => Promise<CheckResult>): Promise<CheckResult> {

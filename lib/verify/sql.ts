@@ -45,6 +45,13 @@ export function probeName(): string {
 
 export type Attempt = { allowed: true } | { allowed: false; state?: string; message: string };
 
+/** What is wrong when `what` should have been refused for lack of privilege, or undefined when it was. */
+export function refusalProblem(outcome: Attempt, what: string): string | undefined {
+    if (outcome.allowed) return `${what} succeeded`;
+    if (outcome.state !== INSUFFICIENT_PRIVILEGE) return `${what} failed for another reason: ${outcome.message}`;
+    return undefined;
+}
+
 /**
  * Runs one statement inside the caller's open transaction, under a savepoint: whether it works or
  * not, it leaves no trace and the transaction stays usable for the next attempt.

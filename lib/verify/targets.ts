@@ -5,7 +5,7 @@
 import type { ClientConfig } from "pg";
 import { parse, toClientConfig } from "pg-connection-string";
 
-import type { StackOutputs } from "./outputs";
+import type { StackOutputs } from "./input";
 
 export interface ModeTarget {
     mode: string;

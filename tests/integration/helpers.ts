@@ -26,7 +26,7 @@ export async function docker(args: string[], env: Record<string, string> = {}): 
         return stdout.trim();
     } catch (error) {
         const { stderr, message } = error as { stderr?: string; message: string };
-        throw new Error(`docker ${args[0]} failed: ${(stderr || message).trim()}`);
+        throw new Error(`docker ${args[0]} failed: ${(stderr || message).trim()}`, { cause: error });
     }
 }
 

@@ -7,8 +7,6 @@ import { chmodSync, chownSync, mkdtempSync, rmSync, writeFileSync } from "node:f
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
-import { parseConfig } from "../../lib/config";
-import { serverCommand } from "../../lib/container";
 import {
     IMAGE,
     containerLogs,
@@ -18,51 +16,16 @@ import {
     healthcheckCommand,
     randomPassword,
     removeContainer,
-    removeVolume,
-    requireDockerOrSkip,
     startPostgres,
-    tcpConfig,
     uniqueName,
     waitHealthy,
     withClient,
 } from "./helpers";
+import { type ImageContext, useImageContainer, waitExited } from "./image-container";
 
-/** The stack's default config: the container runs with its server flags. */
-const STACK_DEFAULTS = parseConfig({});
-
-async function waitExited(name: string, timeoutMs = 60_000): Promise<number> {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-        const state = await containerState(name);
-        if (state.status === "exited") return state.exitCode;
-        if (Date.now() > deadline) throw new Error(`${name} still ${state.status} after ${timeoutMs} ms`);
-        await new Promise((resolve) => setTimeout(resolve, 250));
-    }
-}
-
-describe("pgvector image: a real container", function () {
-    this.timeout(300_000);
-
-    const name = uniqueName("image");
-    const volume = uniqueName("image-data");
-    const admin = { user: "hive_admin", password: randomPassword(), database: "hive_image_test" };
-    const env = { POSTGRES_USER: admin.user, POSTGRES_PASSWORD: admin.password, POSTGRES_DB: admin.database };
-    const cleanup: Array<() => Promise<void> | void> = [];
-    let port: number;
-    const asAdmin = (password = admin.password, database = admin.database) => tcpConfig(port, admin.user, password, database);
-
-    before(async function () {
-        await requireDockerOrSkip(this);
-        // Flags in the `docker run IMAGE -c ...` form: the entrypoint must prepend `postgres`.
-        port = await startPostgres({ name, volume, env, args: serverCommand(STACK_DEFAULTS.container.serverFlags).slice(1) });
-    });
-
-    after(async () => {
-        for (const step of cleanup.reverse()) await step();
-        await removeContainer(name);
-        await removeVolume(volume);
-    });
-
+/** The stack's probe and the server process. */
+function healthTests(ctx: ImageContext): void {
+    const { name, admin } = ctx;
     it("turns healthy with the stack's TCP pg_isready probe", async () => {
         await waitHealthy(name);
         const health = JSON.parse(await docker(["inspect", "--format", "{{json .State.Health}}", name])) as {
@@ -80,7 +43,11 @@ describe("pgvector image: a real container", function () {
         assert.match(status, /^Name:\s+postgres$/m);
         assert.match(status, /^Uid:\s+999\s/m);
     });
+}
 
+/** Who may log in how. */
+function loginTests(ctx: ImageContext): void {
+    const { name, admin, asAdmin } = ctx;
     it("lets the admin in over TCP with the password, stored as SCRAM", async () => {
         const row = await withClient(
             asAdmin(),
@@ -99,37 +66,18 @@ describe("pgvector image: a real container", function () {
     });
 
     it("asks for the password on 127.0.0.1 inside the container too; only the socket is trusted", async () => {
-        const overTcp = await docker([
-            "exec",
-            name,
-            "psql",
-            "-w",
-            "-h",
-            "127.0.0.1",
-            "-U",
-            admin.user,
-            "-d",
-            admin.database,
-            "-c",
-            "SELECT 1",
-        ]).catch((error: Error) => error.message);
+        const adminArgs = ["-U", admin.user, "-d", admin.database];
+        const overTcp = await docker(["exec", name, "psql", "-w", "-h", "127.0.0.1", ...adminArgs, "-c", "SELECT 1"]).catch(
+            (error: Error) => error.message,
+        );
         assert.match(overTcp, /no password supplied/);
-        const overSocket = await docker([
-            "exec",
-            name,
-            "psql",
-            "-w",
-            "-At",
-            "-U",
-            admin.user,
-            "-d",
-            admin.database,
-            "-c",
-            "SELECT current_user",
-        ]);
+        const overSocket = await docker(["exec", name, "psql", "-w", "-At", ...adminArgs, "-c", "SELECT current_user"]);
         assert.equal(overSocket, admin.user);
     });
-
+}
+/** POSTGRES_DB and server flags. */
+function serverTests(ctx: ImageContext): void {
+    const { admin, asAdmin } = ctx;
     it("created POSTGRES_DB", async () => {
         const database = await withClient(asAdmin(), async (client) => (await client.query("SELECT current_database() AS db")).rows[0].db);
         assert.equal(database, admin.database);
@@ -151,7 +99,11 @@ describe("pgvector image: a real container", function () {
             { name: "shared_buffers", setting: String((256 * 1024) / 8), unit: "8kB" },
         ]);
     });
+}
 
+/** vector with an HNSW index, and a fast stop that keeps the data. */
+function dataTests(ctx: ImageContext): void {
+    const { name, volume, asAdmin } = ctx;
     it("creates the vector extension and builds an HNSW index the planner uses", async () => {
         await withClient(asAdmin(), async (client) => {
             await client.query("CREATE EXTENSION vector");
@@ -183,101 +135,122 @@ describe("pgvector image: a real container", function () {
         assert.match(logs, /received fast shutdown request/);
         assert.match(logs, /database system is shut down/);
     });
+}
+/** A second container on the first one's volume. */
+function sameVolumeTests(ctx: ImageContext): void {
+    const { name, volume, env, cleanup, asAdmin } = ctx;
+    const second = uniqueName("image-second");
+    const newPassword = randomPassword();
 
-    describe("a new container on the same volume", () => {
-        const second = uniqueName("image-second");
-        const newPassword = randomPassword();
-
-        before(async () => {
-            await docker(["rm", name]);
-            // A different password and the explicit `postgres ...` command form.
-            port = await startPostgres({
-                name: second,
-                volume,
-                env: { ...env, POSTGRES_PASSWORD: newPassword },
-                args: ["postgres", "-c", "max_connections=200", "-c", "shared_buffers=128MB"],
-            });
-            cleanup.push(() => removeContainer(second));
-            await waitHealthy(second);
+    before(async () => {
+        await docker(["rm", name]);
+        // A different password and the explicit `postgres ...` command form.
+        ctx.port = await startPostgres({
+            name: second,
+            volume,
+            env: { ...env, POSTGRES_PASSWORD: newPassword },
+            args: ["postgres", "-c", "max_connections=200", "-c", "shared_buffers=128MB"],
         });
-
-        it("keeps the data written before docker stop and docker rm", async () => {
-            const rows = await withClient(asAdmin(), async (client) => (await client.query("SELECT token FROM survivors")).rows);
-            assert.deepEqual(rows, [{ token: `token-${volume}` }]);
-            const indexes = await withClient(
-                asAdmin(),
-                async (client) =>
-                    (await client.query("SELECT indexname FROM pg_indexes WHERE tablename = 'items' AND indexdef LIKE '%hnsw%'")).rows,
-            );
-            assert.deepEqual(indexes, [{ indexname: "items_embedding_hnsw" }]);
-        });
-
-        it("skips init: the first password still works, the new POSTGRES_PASSWORD does not", async () => {
-            assert.match(await containerLogs(second, 200), /skipping initialization/);
-            assert.equal(await errorCode(withClient(asAdmin(newPassword), async () => undefined)), "28P01");
-        });
-
-        it("applies the flags of the explicit `postgres -c ...` form", async () => {
-            const value = await withClient(asAdmin(), async (client) => (await client.query("SHOW shared_buffers")).rows[0].shared_buffers);
-            assert.equal(value, "128MB");
-        });
-
-        it("shuts down cleanly on SIGTERM", async () => {
-            await docker(["kill", "--signal", "SIGTERM", second]);
-            assert.equal(await waitExited(second, 15_000), 0);
-            assert.match(await containerLogs(second), /received smart shutdown request[\s\S]*database system is shut down/);
-        });
+        cleanup.push(() => removeContainer(second));
+        await waitHealthy(second);
     });
 
-    describe("first start", () => {
-        it("refuses to initialise without POSTGRES_PASSWORD and says so", async () => {
-            const bare = uniqueName("image-nopassword");
-            cleanup.push(() => removeContainer(bare));
-            await docker(["run", "--detach", "--name", bare, IMAGE]);
-            assert.notEqual(await waitExited(bare), 0);
-            assert.match(await containerLogs(bare), /no superuser password is set[\s\S]*POSTGRES_PASSWORD/);
-        });
+    it("keeps the data written before docker stop and docker rm", async () => {
+        const rows = await withClient(asAdmin(), async (client) => (await client.query("SELECT token FROM survivors")).rows);
+        assert.deepEqual(rows, [{ token: `token-${volume}` }]);
+        const indexes = await withClient(
+            asAdmin(),
+            async (client) =>
+                (await client.query("SELECT indexname FROM pg_indexes WHERE tablename = 'items' AND indexdef LIKE '%hnsw%'")).rows,
+        );
+        assert.deepEqual(indexes, [{ indexname: "items_embedding_hnsw" }]);
+    });
 
-        it("runs as the `docker run --user` uid on a bind mount that uid owns, and runs initdb.d scripts", async () => {
-            const uid = process.getuid?.() === 0 ? 4242 : (process.getuid?.() ?? 4242);
-            const dataDir = mkdtempSync(join(tmpdir(), "hive-test-pgdata-"));
-            const initDir = mkdtempSync(join(tmpdir(), "hive-test-initdb-"));
-            cleanup.push(
-                () => rmSync(dataDir, { recursive: true, force: true }),
-                () => rmSync(initDir, { recursive: true, force: true }),
-            );
-            if (process.getuid?.() === 0) chownSync(dataDir, uid, uid);
-            chmodSync(initDir, 0o755); // mkdtemp makes it 0700; the container's uid must list it.
-            writeFileSync(join(initDir, "01-marker.sql"), "CREATE TABLE init_marker AS SELECT current_user AS created_by;\n");
-            const container = uniqueName("image-user");
-            cleanup.push(() => removeContainer(container));
-            await docker(
-                [
-                    "run",
-                    "--detach",
-                    "--name",
-                    container,
-                    "--user",
-                    `${uid}:${uid}`,
-                    "--volume",
-                    `${dataDir}:/var/lib/postgresql/data`,
-                    "--volume",
-                    `${initDir}:/docker-entrypoint-initdb.d:ro`,
-                    "--env",
-                    "POSTGRES_PASSWORD",
-                    "--health-cmd",
-                    healthcheckCommand("postgres"),
-                    "--health-interval",
-                    "1s",
-                    IMAGE,
-                ],
-                { POSTGRES_PASSWORD: randomPassword() },
-            );
-            await waitHealthy(container);
-            assert.match(await docker(["exec", container, "cat", "/proc/1/status"]), new RegExp(`^Uid:\\s+${uid}\\s`, "m"));
-            assert.equal(await docker(["exec", container, "stat", "-c", "%u", "/var/lib/postgresql/data/PG_VERSION"]), String(uid));
-            const marker = await docker(["exec", container, "psql", "-At", "-U", "postgres", "-c", "SELECT created_by FROM init_marker"]);
-            assert.equal(marker, "postgres");
-        });
+    it("skips init: the first password still works, the new POSTGRES_PASSWORD does not", async () => {
+        assert.match(await containerLogs(second, 200), /skipping initialization/);
+        assert.equal(await errorCode(withClient(asAdmin(newPassword), async () => undefined)), "28P01");
+    });
+
+    it("applies the flags of the explicit `postgres -c ...` form", async () => {
+        const value = await withClient(asAdmin(), async (client) => (await client.query("SHOW shared_buffers")).rows[0].shared_buffers);
+        assert.equal(value, "128MB");
+    });
+
+    it("shuts down cleanly on SIGTERM", async () => {
+        await docker(["kill", "--signal", "SIGTERM", second]);
+        assert.equal(await waitExited(second, 15_000), 0);
+        assert.match(await containerLogs(second), /received smart shutdown request[\s\S]*database system is shut down/);
+    });
+}
+/** Refusal without a password. */
+function firstStartTests(ctx: ImageContext): void {
+    const { cleanup } = ctx;
+    it("refuses to initialise without POSTGRES_PASSWORD and says so", async () => {
+        const bare = uniqueName("image-nopassword");
+        cleanup.push(() => removeContainer(bare));
+        await docker(["run", "--detach", "--name", bare, IMAGE]);
+        assert.notEqual(await waitExited(bare), 0);
+        assert.match(await containerLogs(bare), /no superuser password is set[\s\S]*POSTGRES_PASSWORD/);
+    });
+}
+/** `--user` on a bind mount, and initdb.d scripts. */
+function bindMountTests(ctx: ImageContext): void {
+    const { cleanup } = ctx;
+    it("runs as the `docker run --user` uid on a bind mount that uid owns, and runs initdb.d scripts", async () => {
+        const uid = process.getuid?.() === 0 ? 4242 : (process.getuid?.() ?? 4242);
+        const dataDir = mkdtempSync(join(tmpdir(), "hive-test-pgdata-"));
+        const initDir = mkdtempSync(join(tmpdir(), "hive-test-initdb-"));
+        cleanup.push(
+            () => rmSync(dataDir, { recursive: true, force: true }),
+            () => rmSync(initDir, { recursive: true, force: true }),
+        );
+        if (process.getuid?.() === 0) chownSync(dataDir, uid, uid);
+        chmodSync(initDir, 0o755); // mkdtemp makes it 0700; the container's uid must list it.
+        writeFileSync(join(initDir, "01-marker.sql"), "CREATE TABLE init_marker AS SELECT current_user AS created_by;\n");
+        const container = uniqueName("image-user");
+        cleanup.push(() => removeContainer(container));
+        await docker(
+            [
+                "run",
+                "--detach",
+                "--name",
+                container,
+                "--user",
+                `${uid}:${uid}`,
+                "--volume",
+                `${dataDir}:/var/lib/postgresql/data`,
+                "--volume",
+                `${initDir}:/docker-entrypoint-initdb.d:ro`,
+                "--env",
+                "POSTGRES_PASSWORD",
+                "--health-cmd",
+                healthcheckCommand("postgres"),
+                "--health-interval",
+                "1s",
+                IMAGE,
+            ],
+            { POSTGRES_PASSWORD: randomPassword() },
+        );
+        await waitHealthy(container);
+        assert.match(await docker(["exec", container, "cat", "/proc/1/status"]), new RegExp(`^Uid:\\s+${uid}\\s`, "m"));
+        assert.equal(await docker(["exec", container, "stat", "-c", "%u", "/var/lib/postgresql/data/PG_VERSION"]), String(uid));
+        const marker = await docker(["exec", container, "psql", "-At", "-U", "postgres", "-c", "SELECT created_by FROM init_marker"]);
+        assert.equal(marker, "postgres");
+    });
+}
+
+describe("pgvector image: a real container", function () {
+    this.timeout(300_000);
+    const ctx = useImageContainer();
+    describe("the first container", () => {
+        healthTests(ctx);
+        loginTests(ctx);
+        serverTests(ctx);
+        dataTests(ctx);
+    });
+    describe("a new container on the same volume", () => sameVolumeTests(ctx));
+    describe("first start", () => {
+        firstStartTests(ctx);
+        bindMountTests(ctx);
     });
 });

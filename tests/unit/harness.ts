@@ -5,6 +5,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import * as path from "path";
+import { engineConfig } from "../fixtures/configs";
 
 export interface RecordedResource {
     type: string;
@@ -62,16 +63,6 @@ interface RegisterRequest {
     getImportid(): string;
 }
 
-/** Turns a plain config object into what the engine hands the program: JSON for structured values. */
-export function engineConfig(config: Record<string, unknown>): Record<string, string> {
-    return Object.fromEntries(
-        Object.entries(config).map(([key, value]) => [
-            key.includes(":") ? key : `${PROJECT}:${key}`,
-            typeof value === "string" ? value : JSON.stringify(value),
-        ]),
-    );
-}
-
 /** Promise of an Output's value (and whether it is secret). */
 export async function unwrap<T>(output: pulumi.Input<T>): Promise<T> {
     return new Promise((resolve) => pulumi.output(output).apply((value) => resolve(value as T)));
@@ -103,8 +94,8 @@ export async function isSecret(output: unknown): Promise<boolean> {
     return pulumi.isSecret(pulumi.output(output));
 }
 
-export async function runStack(config: Record<string, unknown> = {}, secrets: Record<string, string> = {}): Promise<StackRun> {
-    const registrations: RegisterRequest[] = [];
+/** Installs Pulumi's mocks; returns each resource's inputs as the mock monitor saw them. */
+async function installMocks(): Promise<Map<string, Record<string, any>>> {
     const inputsByKey = new Map<string, Record<string, any>>();
     await pulumi.runtime.setMocks(
         {
@@ -120,44 +111,44 @@ export async function runStack(config: Record<string, unknown> = {}, secrets: Re
         STACK,
         false,
     );
-    // The mock monitor passes only type, name and inputs to newResource; the options live on the
-    // wire request, so record that.
-    const settings = require("@pulumi/pulumi/runtime/settings");
-    const monitor = settings.getMonitor();
+    return inputsByKey;
+}
+
+/**
+ * The mock monitor passes only type, name and inputs to newResource; the options live on the wire
+ * request, so every request is recorded here.
+ */
+function recordRegistrations(monitor: any): RegisterRequest[] {
+    const registrations: RegisterRequest[] = [];
     const register = monitor.registerResource.bind(monitor);
     monitor.registerResource = (req: RegisterRequest, callback: unknown) => {
         registrations.push(req);
         return register(req, callback);
     };
+    return registrations;
+}
 
-    const secretKeys = Object.keys(secrets).map((key) => `${PROJECT}:${key}`);
-    pulumi.runtime.setAllConfig(engineConfig({ ...config, ...secrets }), secretKeys);
+function recorded(req: RegisterRequest, urns: string[], inputs: Record<string, any>): RecordedResource {
+    return {
+        type: req.getType(),
+        name: req.getName(),
+        // A child's URN qualifies its type with its parents' (`Parent$child:type`).
+        urn: urns.find((urn) => urn.endsWith(`::${req.getName()}`) && urn.split("::")[2].split("$").pop() === req.getType()) ?? "",
+        custom: req.getCustom(),
+        inputs,
+        parent: req.getParent(),
+        provider: req.getProvider(),
+        protect: req.getProtect(),
+        retainOnDelete: req.getRetainondelete(),
+        deleteBeforeReplace: req.getDeletebeforereplace(),
+        replaceOnChanges: req.getReplaceonchangesList(),
+        ignoreChanges: req.getIgnorechangesList(),
+        dependencies: req.getDependenciesList(),
+        importId: req.getImportid(),
+    };
+}
 
-    delete require.cache[INDEX];
-    const outputs = require(INDEX);
-    await settings.waitForRPCs();
-
-    const urns = [...(monitor.getRegisteredResources() as Map<string, unknown>).keys()];
-    const resources = registrations.map((req): RecordedResource => {
-        const key = `${req.getType()}::${req.getName()}`;
-        return {
-            type: req.getType(),
-            name: req.getName(),
-            // A child's URN qualifies its type with its parents' (`Parent$child:type`).
-            urn: urns.find((urn) => urn.endsWith(`::${req.getName()}`) && urn.split("::")[2].split("$").pop() === req.getType()) ?? "",
-            custom: req.getCustom(),
-            inputs: inputsByKey.get(key) ?? {},
-            parent: req.getParent(),
-            provider: req.getProvider(),
-            protect: req.getProtect(),
-            retainOnDelete: req.getRetainondelete(),
-            deleteBeforeReplace: req.getDeletebeforereplace(),
-            replaceOnChanges: req.getReplaceonchangesList(),
-            ignoreChanges: req.getIgnorechangesList(),
-            dependencies: req.getDependenciesList(),
-            importId: req.getImportid(),
-        };
-    });
+function stackRun(resources: RecordedResource[], outputs: Record<string, any>): StackRun {
     const ofType = (type: string) => resources.filter((r) => r.type === type);
     return {
         resources,
@@ -175,6 +166,26 @@ export async function runStack(config: Record<string, unknown> = {}, secrets: Re
             return found[0];
         },
     };
+}
+
+/** Runs index.ts under mocks with this config (and these secret config values). */
+export async function runStack(config: Record<string, unknown> = {}, secrets: Record<string, string> = {}): Promise<StackRun> {
+    const inputsByKey = await installMocks();
+    const settings = require("@pulumi/pulumi/runtime/settings");
+    const monitor = settings.getMonitor();
+    const registrations = recordRegistrations(monitor);
+
+    const secretKeys = Object.keys(secrets).map((key) => `${PROJECT}:${key}`);
+    pulumi.runtime.setAllConfig(engineConfig({ ...config, ...secrets }), secretKeys);
+
+    delete require.cache[INDEX];
+    const program: () => Promise<Record<string, any>> = require(INDEX);
+    const outputs = await program();
+    await settings.waitForRPCs();
+
+    const urns = [...(monitor.getRegisteredResources() as Map<string, unknown>).keys()];
+    const resources = registrations.map((req) => recorded(req, urns, inputsByKey.get(`${req.getType()}::${req.getName()}`) ?? {}));
+    return stackRun(resources, outputs);
 }
 
 /** Grants as `role database schema objectType: privileges`, for readable comparisons. */

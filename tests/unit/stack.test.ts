@@ -18,7 +18,7 @@ const T = {
 
 const dependsOn = (resource: RecordedResource, on: RecordedResource) => resource.dependencies.includes(on.urn);
 
-describe("the default stack", () => {
+describe("the default stack: the container layer", () => {
     let run: StackRun;
     before(async () => {
         run = await runStack();
@@ -37,6 +37,13 @@ describe("the default stack", () => {
         assert.equal(volume.inputs.name, "hive-postgres-shared-data");
         assert.equal(volume.protect, true, "volume protected");
         assert.equal(volume.retainOnDelete, true, "volume retained on delete");
+    });
+});
+
+describe("the default stack: the container", () => {
+    let run: StackRun;
+    before(async () => {
+        run = await runStack();
     });
 
     it("runs the container as the seeds describe, healthy before anything connects", () => {
@@ -80,10 +87,24 @@ describe("the default stack", () => {
         const image = run.get(T.image, "hive-postgres-image");
         assert.ok(dependsOn(container, volume) && dependsOn(container, image));
     });
+});
+
+describe("the default stack: secrets and providers", () => {
+    let run: StackRun;
+    before(async () => {
+        run = await runStack();
+    });
 
     it("keeps the container's password secret in its env", () => {
         const container = run.get(T.container, "hive-postgres-container");
         assert.ok(isSecretInput(container.inputs.envs), "envs reach the engine as a secret");
+    });
+});
+
+describe("the default stack: the database layer", () => {
+    let run: StackRun;
+    before(async () => {
+        run = await runStack();
     });
 
     it("connects the postgresql provider to the container, after it is healthy, without TLS", () => {
@@ -130,6 +151,13 @@ describe("the default stack", () => {
         assert.ok(dependsOn(extension, schema) && dependsOn(extension, db));
         assert.equal(extension.retainOnDelete, true, "dropping vector would drop users' vector columns");
     });
+});
+
+describe("the default stack: roles and schemas", () => {
+    let run: StackRun;
+    before(async () => {
+        run = await runStack();
+    });
 
     it("gives each mode a least-privilege LOGIN role with its search_path", () => {
         const roles = run.ofType(T.role).map((r) => r.inputs);
@@ -167,6 +195,13 @@ describe("the default stack", () => {
         }
         const agentSchema = run.get(T.schema, "hive-database-schema-hive-agent");
         assert.ok(dependsOn(agentSchema, run.get(T.role, "hive-database-role-agent")), "schema waits for its owner role");
+    });
+});
+
+describe("the default stack: privileges and outputs", () => {
+    let run: StackRun;
+    before(async () => {
+        run = await runStack();
     });
 
     it("grants exactly what each mode needs and revokes PUBLIC", () => {

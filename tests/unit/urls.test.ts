@@ -1,7 +1,8 @@
 import { strict as assert } from "assert";
 import { spawnSync } from "child_process";
 import { parse } from "pg-connection-string";
-import { dotenvLine, modeConnection } from "../../lib/outputs";
+import { dotenvLine } from "../../lib/dotenv";
+import { modeConnection } from "../../lib/outputs";
 import { ConnectionParts, libpqUrl, sqlalchemyUrl } from "../../lib/urls";
 
 const RESERVED_PASSWORDS = ["p@ss:w/rd?#%& +", "%41%", "a b", "@@@", "::", "//", "?#&=", "+plus+", "ünïcødé"];
@@ -45,7 +46,9 @@ describe("connection URLs", () => {
         assert.equal(parsed.host, "::1");
         assert.equal(parsed.port, "5532");
     });
+});
 
+describe("connection URLs: forms", () => {
     it("omits options when there is no search path", () => {
         const url = libpqUrl({ ...agent("x"), searchPath: [] });
         assert.ok(!url.includes("?"), url);

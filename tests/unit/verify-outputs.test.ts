@@ -4,16 +4,17 @@
 import { strict as assert } from "node:assert";
 
 import { libpqUrl, sqlalchemyUrl } from "../../lib/urls";
-import { OutputsError, parseStackOutputs, validateStackOutputs } from "../../lib/verify/outputs";
+import { OutputsError, parseStackOutputs, validateStackOutputs } from "../../lib/verify/input";
 import { makeRedactor } from "../../lib/verify/redact";
 import { formatReport } from "../../lib/verify/results";
 import { parseSearchPath } from "../../lib/verify/sql";
 import { secretsInOutputs, withoutPassword } from "../../lib/verify/targets";
 import { parseEnvFile } from "../../lib/verify/connect-checks";
-import { DEFAULT_LAYOUT, layoutOutputs } from "../fixtures/hive-fixture";
+import { DEFAULT_CONFIG, layoutOf } from "../fixtures/configs";
+import { outputsFor } from "../fixtures/stack-plan";
 
 const PASSWORDS = { workspace: "w0rk space@/:%", agent: "ag#nt?pw&=x", genie: "genie-pw-123" };
-const good = () => layoutOutputs(DEFAULT_LAYOUT, PASSWORDS, { host: "127.0.0.1", port: 5532 });
+const good = () => outputsFor(layoutOf(DEFAULT_CONFIG), { host: "127.0.0.1", port: 5532 }, PASSWORDS);
 
 function problemsOf(raw: unknown): string[] {
     try {
@@ -69,7 +70,9 @@ describe("verify: stack outputs", () => {
             );
         });
     }
+});
 
+describe("verify: bad JSON", () => {
     it("reports bad JSON without echoing the input", () => {
         assert.throws(
             () => parseStackOutputs('{"password": "hunter2" oops'),
@@ -112,7 +115,9 @@ describe("verify: secrets never printed", () => {
         }
         assert.match(scrubbed, /^failed: postgresql:\/\/u:\*\*\*@h:1\/d \/ \*\*\* \/ \*\*\*$/);
     });
+});
 
+describe("verify: what is printed", () => {
     it("formatReport passes every printed line through the redactor", () => {
         const text = formatReport(
             [{ id: "psql", subject: "agent", status: "fail", detail: `could not connect with ${PASSWORDS.agent}` }],

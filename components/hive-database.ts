@@ -1,11 +1,11 @@
 import * as postgresql from "@pulumi/postgresql";
 import * as pulumi from "@pulumi/pulumi";
-import { Layout, planPrivileges, PUBLIC_ROLE } from "../lib/layout";
+import type { Layout, ModeLayout } from "../lib/layout";
+import type { ServerEndpoint } from "../lib/outputs";
+import { planPrivileges, PUBLIC_ROLE } from "../lib/privileges";
 
-export interface ServerConnection {
-    /** Address the provider dials. */
-    host: string;
-    port: number;
+/** How the provider logs in: the server's endpoint plus admin credentials. */
+export interface AdminLogin extends ServerEndpoint {
     username: string;
     password: pulumi.Input<string>;
     /** `disable` for the local container (the provider's default `require` fails there). */
@@ -17,7 +17,7 @@ export interface ServerConnection {
 }
 
 export interface HiveDatabaseArgs {
-    connection: ServerConnection;
+    connection: AdminLogin;
     layout: Layout;
     /** Role password per mode name. */
     rolePasswords: Record<string, pulumi.Input<string>>;
@@ -99,7 +99,7 @@ export class HiveDatabase extends pulumi.ComponentResource {
         }
     }
 
-    private createRole(name: string, mode: Layout["modes"][number], password: pulumi.Input<string>, opts: pulumi.CustomResourceOptions) {
+    private createRole(name: string, mode: ModeLayout, password: pulumi.Input<string>, opts: pulumi.CustomResourceOptions) {
         if (password === undefined) {
             throw new Error(`no password was generated for mode ${mode.name}`);
         }
@@ -144,7 +144,7 @@ export class HiveDatabase extends pulumi.ComponentResource {
 
     private createPrivileges(name: string, layout: Layout, opts: pulumi.CustomResourceOptions) {
         // Outputs of the role and schema resources, not plain names, so each grant waits for them.
-        const roleRef = (role: string) => (role === PUBLIC_ROLE ? PUBLIC_ROLE : this.roleResources.get(role)!.name);
+        const roleRef = (role: string) => (role === PUBLIC_ROLE ? PUBLIC_ROLE : (this.roleResources.get(role)?.name ?? role));
         const schemaRef = (database: string, schema: string) => this.schemas.get(`${database}.${schema}`)?.name ?? schema;
         const { grants, defaultPrivileges } = planPrivileges(layout);
         for (const grant of grants) {

@@ -1,6 +1,6 @@
 import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
-import { DATA_MOUNT_PATH, healthcheckTest, POSTGRES_CONTAINER_PORT, serverCommand } from "../lib/container";
+import { DATA_MOUNT_PATH, healthcheck, POSTGRES_CONTAINER_PORT, serverCommand } from "../lib/container";
 
 /** Where the data lives: a named Docker volume (default) or a host directory (seed 003's ./data/postgres). */
 export type PostgresStorage =
@@ -56,7 +56,7 @@ export class PostgresContainer extends pulumi.ComponentResource {
     public readonly containerName: pulumi.Output<string>;
     public readonly networkName: pulumi.Output<string>;
     /** Name of the data volume; undefined with a bind-mounted data directory. */
-    public readonly volumeName?: pulumi.Output<string>;
+    public volumeName?: pulumi.Output<string>;
 
     constructor(name: string, args: PostgresContainerArgs, opts?: pulumi.ComponentResourceOptions) {
         super("hive-db:docker:PostgresContainer", name, {}, opts);
@@ -66,26 +66,41 @@ export class PostgresContainer extends pulumi.ComponentResource {
 
         const image = new docker.RemoteImage(`${name}-image`, { name: args.image, keepLocally: true }, childOpts);
         const network = new docker.Network(`${name}-network`, { name: args.networkName, driver: "bridge" }, childOpts);
+        const volumes = this.createStorage(name, args.storage, childOpts);
+        this.container = this.createContainer(name, args, image.imageId, network.name, volumes, childOpts);
 
-        let volumes: docker.types.input.ContainerVolume[];
-        if (args.storage.kind === "volume") {
-            // The volume is the users' data: never deleted by `destroy` or a replacement.
-            const volume = new docker.Volume(
-                `${name}-data`,
-                { name: args.storage.volumeName },
-                { ...childOpts, protect: true, retainOnDelete: true },
-            );
-            this.volumeName = volume.name;
-            volumes = [{ volumeName: volume.name, containerPath: DATA_MOUNT_PATH }];
-        } else {
-            volumes = [{ hostPath: args.storage.hostPath, containerPath: DATA_MOUNT_PATH }];
+        this.containerName = this.container.name;
+        this.networkName = network.name;
+        this.registerOutputs({ containerName: this.containerName, networkName: this.networkName, volumeName: this.volumeName });
+    }
+
+    /** The data's home: a named volume (never deleted by `destroy` or a replacement) or a host directory. */
+    private createStorage(
+        name: string,
+        storage: PostgresStorage,
+        opts: pulumi.CustomResourceOptions,
+    ): docker.types.input.ContainerVolume[] {
+        if (storage.kind === "bindMount") {
+            return [{ hostPath: storage.hostPath, containerPath: DATA_MOUNT_PATH }];
         }
+        const volume = new docker.Volume(`${name}-data`, { name: storage.volumeName }, { ...opts, protect: true, retainOnDelete: true });
+        this.volumeName = volume.name;
+        return [{ volumeName: volume.name, containerPath: DATA_MOUNT_PATH }];
+    }
 
-        this.container = new docker.Container(
+    private createContainer(
+        name: string,
+        args: PostgresContainerArgs,
+        imageId: pulumi.Output<string>,
+        networkName: pulumi.Output<string>,
+        volumes: docker.types.input.ContainerVolume[],
+        opts: pulumi.CustomResourceOptions,
+    ): docker.Container {
+        return new docker.Container(
             `${name}-container`,
             {
                 name: args.containerName,
-                image: image.imageId,
+                image: imageId,
                 restart: "unless-stopped",
                 user: args.storage.kind === "bindMount" ? args.storage.user : undefined,
                 envs: [
@@ -99,19 +114,13 @@ export class PostgresContainer extends pulumi.ComponentResource {
                 command: serverCommand(args.serverFlags),
                 ports: [{ internal: POSTGRES_CONTAINER_PORT, external: args.hostPort, ip: args.bindAddress }],
                 volumes,
-                networksAdvanced: [{ name: network.name, aliases: ["postgres"] }],
-                healthcheck: {
-                    tests: healthcheckTest(args.adminUser),
-                    interval: "5s",
-                    timeout: "5s",
-                    retries: 12,
-                    startPeriod: "30s",
-                },
+                networksAdvanced: [{ name: networkName, aliases: ["postgres"] }],
+                healthcheck: healthcheck(args.adminUser),
                 wait: true,
                 waitTimeout: args.waitTimeoutSeconds,
             },
             {
-                ...childOpts,
+                ...opts,
                 // The provider ignores healthcheck edits unless they force a replacement.
                 replaceOnChanges: ["healthcheck"],
                 // A replacement must free the host port and container name before the new one starts.
@@ -121,9 +130,5 @@ export class PostgresContainer extends pulumi.ComponentResource {
                 ignoreChanges: [ADMIN_PASSWORD_ENV],
             },
         );
-
-        this.containerName = this.container.name;
-        this.networkName = network.name;
-        this.registerOutputs({ containerName: this.containerName, networkName: this.networkName, volumeName: this.volumeName });
     }
 }

@@ -1,35 +1,13 @@
 /**
- * The stack outputs verify reads (`pulumi stack output --json --show-secrets`), validated.
+ * verify's input: the stack outputs (`pulumi stack output --json --show-secrets`), validated
+ * against the stack's own outputs contract (lib/outputs.ts).
  */
-import { z } from "zod";
+import { stackOutputsSchema, type StackOutputs } from "../outputs";
+
+export type { StackOutputs } from "../outputs";
 
 /** What `pulumi stack output --json` prints for a secret without `--show-secrets`. */
 export const SECRET_PLACEHOLDER = "[secret]";
-
-const name = z.string().min(1);
-const perMode = <T extends z.ZodType>(value: T) => z.record(z.string(), value);
-
-const stackOutputsSchema = z.object({
-    serverHost: name,
-    serverPort: z.number().int().min(1).max(65535),
-    databaseName: name,
-    extensionsSchema: name,
-    modeNames: z.array(name).min(1),
-    roles: perMode(name),
-    databases: perMode(name),
-    schemas: perMode(z.array(name).min(1)),
-    searchPaths: perMode(z.array(name).min(1)),
-    /** Modes that may SELECT (only) in every schema of the key mode. */
-    readers: perMode(z.array(name)).default({}),
-    libpqUrls: perMode(name),
-    databaseUrls: perMode(name),
-    envFiles: perMode(z.string()).optional(),
-    apiPorts: perMode(z.number().int()).optional(),
-    /** Not checked; read only so that no API key is ever printed. */
-    apiKeys: perMode(z.string()).optional(),
-});
-
-export type StackOutputs = z.infer<typeof stackOutputsSchema>;
 
 /** Bad input: the message lists every problem and never contains a value from the input. */
 export class OutputsError extends Error {
@@ -83,37 +61,54 @@ function placeholderPaths(value: unknown, path = "outputs"): string[] {
     return [];
 }
 
-/** Every per-mode map must cover exactly `modeNames`; readers and roles must make sense. */
-function consistencyProblems(outputs: StackOutputs): string[] {
+/** The per-mode maps of the contract: each must cover exactly `modeNames`. */
+const PER_MODE_FIELDS = [
+    "roles",
+    "databases",
+    "schemas",
+    "searchPaths",
+    "readers",
+    "apiPorts",
+    "databaseUrls",
+    "libpqUrls",
+    "envFiles",
+    "apiKeys",
+] as const satisfies ReadonlyArray<keyof StackOutputs>;
+
+function coverageProblems(outputs: StackOutputs): string[] {
     const modes = new Set(outputs.modeNames);
     const problems: string[] = [];
-    const required = ["roles", "databases", "schemas", "searchPaths", "libpqUrls", "databaseUrls"] as const;
-    const optional = ["readers", "envFiles", "apiPorts", "apiKeys"] as const;
-    for (const field of [...required, ...optional]) {
-        const map: Record<string, unknown> | undefined = outputs[field];
-        for (const mode of Object.keys(map ?? {})) {
+    for (const field of PER_MODE_FIELDS) {
+        for (const mode of Object.keys(outputs[field])) {
             if (!modes.has(mode)) problems.push(`${field}.${mode}: '${mode}' is not in modeNames`);
         }
-    }
-    for (const mode of outputs.modeNames) {
-        for (const field of required) {
-            if (outputs[field][mode] === undefined) problems.push(`${field}.${mode} is missing`);
+        for (const mode of outputs.modeNames) {
+            if (!Object.hasOwn(outputs[field], mode)) problems.push(`${field}.${mode} is missing`);
         }
+    }
+    if (modes.size !== outputs.modeNames.length) problems.push("modeNames has duplicates");
+    return problems;
+}
+
+/** Readers are other modes; no two modes share a role. */
+function relationProblems(outputs: StackOutputs): string[] {
+    const modes = new Set(outputs.modeNames);
+    const problems: string[] = [];
+    const owners = new Map<string, string>();
+    for (const mode of outputs.modeNames) {
         for (const reader of outputs.readers[mode] ?? []) {
             if (!modes.has(reader)) problems.push(`readers.${mode}: reader '${reader}' is not in modeNames`);
             if (reader === mode) problems.push(`readers.${mode}: a mode cannot be its own reader`);
         }
-    }
-    const owners = new Map<string, string>();
-    for (const mode of outputs.modeNames) {
         const role = outputs.roles[mode];
         if (role === undefined) continue;
         const other = owners.get(role);
         if (other !== undefined) problems.push(`roles: modes '${other}' and '${mode}' share role '${role}'; each mode needs its own`);
         owners.set(role, mode);
     }
-    if (new Set(outputs.modeNames).size !== outputs.modeNames.length) {
-        problems.push("modeNames has duplicates");
-    }
     return problems;
+}
+
+function consistencyProblems(outputs: StackOutputs): string[] {
+    return [...coverageProblems(outputs), ...relationProblems(outputs)];
 }

@@ -1,0 +1,88 @@
+/**
+ * The server the database layer talks to: the stack's own pgvector container, or an existing
+ * PostgreSQL reached with admin credentials from config (then no Docker resource is declared).
+ */
+import * as pulumi from "@pulumi/pulumi";
+import { CONFIG_NAMESPACE, type ExternalServerConfig, type HiveDbConfig } from "../lib/config";
+import { bindMountUser, containerDialHost, volumeNameFor } from "../lib/naming";
+import type { DockerNames } from "../lib/outputs";
+import type { AdminLogin } from "./hive-database";
+import { PostgresContainer, type PostgresStorage } from "./postgres-container";
+
+export interface ServerHandle {
+    /** How the database layer's provider logs in. */
+    login: AdminLogin;
+    /** What must be up before anything connects; empty for an existing server. */
+    ready: pulumi.Resource[];
+    /** Docker names, for the outputs; undefined for an existing server. */
+    docker?: DockerNames;
+}
+
+/** The stack's own container or the configured existing server. */
+export function serverFor(config: HiveDbConfig, adminPassword: pulumi.Output<string> | undefined): ServerHandle {
+    if (config.server !== undefined) {
+        return externalServer(config.server, config.adminUser);
+    }
+    if (adminPassword === undefined) {
+        throw new Error("the stack's container needs a generated admin password");
+    }
+    return containerServer(config, adminPassword);
+}
+
+function storageFor(container: HiveDbConfig["container"]): PostgresStorage {
+    if (container.dataDirectory === undefined) {
+        return { kind: "volume", volumeName: volumeNameFor(container) };
+    }
+    const hostIds = () => ({ uid: process.getuid?.() ?? 1000, gid: process.getgid?.() ?? 1000 });
+    return { kind: "bindMount", hostPath: container.dataDirectory, user: bindMountUser(container, hostIds) };
+}
+
+function containerServer(config: HiveDbConfig, adminPassword: pulumi.Output<string>): ServerHandle {
+    const { container } = config;
+    const storage = storageFor(container);
+    const server = new PostgresContainer("hive-postgres", {
+        image: container.image,
+        containerName: container.name,
+        hostPort: container.hostPort,
+        bindAddress: container.bindAddress,
+        networkName: container.network,
+        storage,
+        pgdata: container.pgdata,
+        serverFlags: container.serverFlags,
+        adminUser: config.adminUser,
+        adminPassword,
+        waitTimeoutSeconds: container.waitTimeoutSeconds,
+    });
+    return {
+        login: {
+            host: containerDialHost(container),
+            port: container.hostPort,
+            username: config.adminUser,
+            password: adminPassword,
+            sslmode: "disable",
+            maintenanceDatabase: "postgres",
+            superuser: true,
+        },
+        ready: [server.container],
+        docker: {
+            containerName: container.name,
+            networkName: container.network,
+            volumeName: storage.kind === "volume" ? storage.volumeName : undefined,
+        },
+    };
+}
+
+function externalServer(server: ExternalServerConfig, adminUser: string): ServerHandle {
+    return {
+        login: {
+            host: server.host,
+            port: server.port,
+            username: adminUser,
+            password: new pulumi.Config(CONFIG_NAMESPACE).requireSecret("adminPassword"),
+            sslmode: server.sslmode,
+            maintenanceDatabase: server.maintenanceDatabase,
+            superuser: server.superuser,
+        },
+        ready: [],
+    };
+}

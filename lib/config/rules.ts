@@ -1,0 +1,165 @@
+/**
+ * Cross-field rules a per-key schema cannot express, one named function each. Every problem names
+ * the key that causes it (`hive-db:modes.agent.role: ...`) and what would be valid.
+ */
+import { apiPortFor, apiPortKeyFor, databaseFor, isLoopback, managedDatabases, roleNameFor } from "../naming";
+import { identifierProblem } from "./identifiers";
+import type { HiveDbConfig } from "./schema";
+
+/** Pulumi config namespace: keys are `hive-db:<key>`. */
+export const CONFIG_NAMESPACE = "hive-db";
+
+/** What the rules know besides the parsed config. */
+export interface RuleContext {
+    /** Whether `hive-db:adminPassword` is set (its value never reaches a rule). */
+    hasAdminPassword: boolean;
+}
+
+type Rule = (config: HiveDbConfig, context: RuleContext) => string[];
+
+const keyOf = (path: string) => `${CONFIG_NAMESPACE}:${path}`;
+const modeKey = (mode: string, field: string) => keyOf(`modes.${mode}.${field}`);
+
+/** At least one mode. */
+export function modeCountRules(config: HiveDbConfig): string[] {
+    return Object.keys(config.modes).length === 0 ? [`${keyOf("modes")}: at least one mode is required`] : [];
+}
+
+/** Every API port, and the container's host port, binds on the same host: all unique and ≤ 65535. */
+export function portRules(config: HiveDbConfig): string[] {
+    const problems: string[] = [];
+    const owners = new Map<number, string>();
+    const claim = (port: number, owner: string) => {
+        const previous = owners.get(port);
+        if (previous) problems.push(`${owner}: port ${port} is already used by ${previous}; every port must be unique`);
+        else owners.set(port, owner);
+    };
+    if (!config.server) claim(config.container.hostPort, keyOf("container.hostPort"));
+    for (const [name, mode] of Object.entries(config.modes)) {
+        const port = apiPortFor(mode, config.apiBasePort);
+        const key = keyOf(apiPortKeyFor(name, mode));
+        if (port > 65535) {
+            problems.push(`${key}: API port ${port} is above 65535; choose a smaller prefix or set ${modeKey(name, "apiPort")}`);
+        } else {
+            claim(port, key);
+        }
+    }
+    return problems;
+}
+
+/** Each mode has a valid role of its own, distinct from the admin. */
+export function roleRules(config: HiveDbConfig): string[] {
+    const problems: string[] = [];
+    const owners = new Map<string, string>();
+    for (const [name, mode] of Object.entries(config.modes)) {
+        const role = roleNameFor(name, mode);
+        const key = modeKey(name, "role");
+        const problem = identifierProblem(role);
+        if (problem) problems.push(`${key}: ${problem} (derived from the mode name; set a shorter role)`);
+        if (role === config.adminUser) problems.push(`${key}: "${role}" is the admin user; a mode needs a role of its own`);
+        const other = owners.get(role);
+        if (other) problems.push(`${key}: role "${role}" is already mode ${other}'s; every mode needs its own role`);
+        owners.set(role, name);
+    }
+    return problems;
+}
+
+/** A schema is listed once, is not the extensions schema, and has one owning mode per database. */
+export function schemaRules(config: HiveDbConfig): string[] {
+    const problems: string[] = [];
+    const owners = new Map<string, string>();
+    for (const [name, mode] of Object.entries(config.modes)) {
+        const key = modeKey(name, "schemas");
+        const database = databaseFor(config, mode);
+        const seen = new Set<string>();
+        for (const schema of mode.schemas) {
+            if (seen.has(schema)) {
+                problems.push(`${key}: schema "${schema}" is listed twice`);
+                continue;
+            }
+            seen.add(schema);
+            if (schema === config.extensionsSchema) {
+                problems.push(
+                    `${key}: "${schema}" is the shared extensions schema (${keyOf("extensionsSchema")}) and cannot belong to a mode`,
+                );
+            }
+            const owner = owners.get(`${database}.${schema}`);
+            if (owner) {
+                problems.push(
+                    `${key}: schema "${schema}" in database "${database}" is already owned by mode ${owner}; ` +
+                        "a schema has one owning mode (use readers to share it)",
+                );
+            }
+            owners.set(`${database}.${schema}`, name);
+        }
+    }
+    return problems;
+}
+
+/** Readers are other, existing modes. */
+export function readerRules(config: HiveDbConfig): string[] {
+    const problems: string[] = [];
+    const names = Object.keys(config.modes);
+    for (const [name, mode] of Object.entries(config.modes)) {
+        for (const reader of mode.readers) {
+            if (reader === name) {
+                problems.push(`${modeKey(name, "readers")}: a mode cannot list itself as a reader`);
+            } else if (!Object.hasOwn(config.modes, reader)) {
+                problems.push(`${modeKey(name, "readers")}: unknown mode "${reader}"; valid modes: ${names.join(", ")}`);
+            }
+        }
+    }
+    return problems;
+}
+
+/** Only databases of this stack can be adopted. */
+export function adoptionRules(config: HiveDbConfig): string[] {
+    const databases = managedDatabases(config);
+    return config.adoptDatabases
+        .filter((database) => !databases.includes(database))
+        .map((database) => `${keyOf("adoptDatabases")}: "${database}" is not a database of this stack; valid: ${databases.join(", ")}`);
+}
+
+/** What the chosen mode (an existing server, or the stack's container) requires of the other keys. */
+export function serverModeRules(config: HiveDbConfig, { hasAdminPassword }: RuleContext): string[] {
+    if (config.server) {
+        return hasAdminPassword
+            ? []
+            : [
+                  `${keyOf("adminPassword")}: required with ${keyOf("server")}; ` +
+                      `set it with "pulumi config set --secret ${keyOf("adminPassword")}"`,
+              ];
+    }
+    return containerRules(config, hasAdminPassword);
+}
+
+function containerRules(config: HiveDbConfig, hasAdminPassword: boolean): string[] {
+    const { container } = config;
+    const problems: string[] = [];
+    if (!isLoopback(container.bindAddress) && !container.allowNonLoopbackBind) {
+        problems.push(
+            `${keyOf("container.bindAddress")}: "${container.bindAddress}" publishes PostgreSQL beyond this machine; ` +
+                `use 127.0.0.1, or set ${keyOf("container.allowNonLoopbackBind")} to true to opt in`,
+        );
+    }
+    if (container.dataDirectory !== undefined && !container.dataDirectory.startsWith("/")) {
+        problems.push(`${keyOf("container.dataDirectory")}: "${container.dataDirectory}" must be an absolute host path`);
+    }
+    if (container.user !== undefined && container.dataDirectory === undefined) {
+        problems.push(
+            `${keyOf("container.user")}: only applies with container.dataDirectory (a bind mount); ` +
+                "a named volume runs as the image's postgres user",
+        );
+    }
+    if (hasAdminPassword) {
+        problems.push(`${keyOf("adminPassword")}: only used with ${keyOf("server")}; the container's admin password is generated`);
+    }
+    return problems;
+}
+
+const RULES: readonly Rule[] = [modeCountRules, portRules, roleRules, schemaRules, readerRules, adoptionRules, serverModeRules];
+
+/** Every cross-field problem, in rule order. */
+export function configProblems(config: HiveDbConfig, context: RuleContext): string[] {
+    return RULES.flatMap((rule) => rule(config, context));
+}

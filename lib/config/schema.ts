@@ -1,0 +1,151 @@
+/**
+ * The shape of the `hive-db:*` configuration: one zod schema per section, with the defaults that
+ * reproduce the seeds. Cross-field rules live in rules.ts.
+ */
+import { isIP } from "net";
+import * as path from "path";
+import { z } from "zod";
+import { DATA_MOUNT_PATH } from "../container";
+import { identifierProblem } from "./identifiers";
+
+const identifier = z.string().superRefine((name, ctx) => {
+    const problem = identifierProblem(name);
+    if (problem) {
+        ctx.addIssue({ code: "custom", message: problem });
+    }
+});
+
+const port = z
+    .number({ error: "must be a port number" })
+    .int("must be a whole number")
+    .min(1, "must be between 1 and 65535")
+    .max(65535, "must be between 1 and 65535");
+
+const positiveInt = z.number().int("must be a whole number").min(1, "must be at least 1");
+const rotationCounter = z.number().int("must be a whole number").min(0, "must be 0 or more");
+
+/** A strict object whose unknown-key error names the keys that would be valid. */
+function strictObject<Shape extends z.ZodRawShape>(shape: Shape) {
+    const validKeys = Object.keys(shape).join(", ");
+    return z.strictObject(shape, {
+        error: (issue) =>
+            issue.code === "unrecognized_keys"
+                ? `unknown key(s) ${issue.keys.map((k) => `"${k}"`).join(", ")}; valid keys: ${validKeys}`
+                : undefined,
+    });
+}
+
+/** Server flags passed as `postgres -c name=value`. */
+const serverFlagName = z.string().regex(/^[a-z_][a-z0-9_.]*$/, "is not a PostgreSQL setting name");
+const serverFlagValue = z
+    .union([z.string(), z.number()])
+    .transform(String)
+    .refine((value) => value.length > 0 && !/\s/.test(value), "must be a non-empty value without whitespace");
+
+const modeSchema = strictObject({
+    /** Schemas the mode's role owns; the first is where unqualified new tables land. */
+    schemas: z.array(identifier).min(1, "a mode needs at least one schema"),
+    /** Role name; default `hive_<mode>`. */
+    role: identifier.optional(),
+    /** Database holding the mode's schemas; default the stack's `database`. */
+    database: identifier.optional(),
+    /** Explicit API port; wins over `apiPortPrefix`. */
+    apiPort: port.optional(),
+    /** One digit put in front of `apiBasePort` (3 → 38886). Neither set: the base port. */
+    apiPortPrefix: z.number().int().min(1, "must be a single digit 1-9").max(9, "must be a single digit 1-9").optional(),
+    /** Modes that may read (SELECT only) every schema of this mode. */
+    readers: z.array(identifier).default([]),
+    /** CONNECTION LIMIT of the role. */
+    connectionLimit: positiveInt.default(50),
+    /** Bump to generate a new role password; only the role changes. */
+    passwordRotation: rotationCounter.default(0),
+    /** Bump to generate a new API key; only the mode's outputs change. */
+    apiKeyRotation: rotationCounter.default(0),
+});
+
+const isUnderDataMount = (dir: string) =>
+    path.posix.normalize(dir) === DATA_MOUNT_PATH || path.posix.normalize(dir).startsWith(DATA_MOUNT_PATH + "/");
+
+const containerSchema = strictObject({
+    image: z.string().min(1).default("agnohq/pgvector:16"),
+    name: z
+        .string()
+        .regex(/^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/, "is not a valid container name")
+        .default("hive-postgres-shared"),
+    hostPort: port.default(5532),
+    // An IP literal: Docker binds a host name such as "localhost" on every interface, or refuses it.
+    bindAddress: z
+        .string()
+        .refine((address) => isIP(address) !== 0, 'must be an IP address such as "127.0.0.1" (not a host name)')
+        .default("127.0.0.1"),
+    /** Must be true to publish the port on anything but loopback. */
+    allowNonLoopbackBind: z.boolean().default(false),
+    network: z.string().min(1).default("app_network"),
+    /** Named volume for PGDATA; default `<name>-data`. Ignored when `dataDirectory` is set. */
+    volume: z.string().min(1).optional(),
+    /** Absolute host path bind-mounted instead of a named volume. */
+    dataDirectory: z.string().min(1).optional(),
+    /** `UID:GID` to run as with `dataDirectory`; default the host user running Pulumi. */
+    user: z
+        .string()
+        .regex(/^\d+:\d+$/, 'must be "UID:GID", e.g. "1000:1000"')
+        .optional(),
+    // Only DATA_MOUNT_PATH is on the volume: a PGDATA elsewhere would live and die with the container.
+    pgdata: z
+        .string()
+        .refine(isUnderDataMount, `must be ${DATA_MOUNT_PATH} or a directory under it (the only path kept on the volume)`)
+        .default(`${DATA_MOUNT_PATH}/pgdata`),
+    serverFlags: z.record(serverFlagName, serverFlagValue).default({
+        max_connections: "200",
+        shared_buffers: "256MB",
+        effective_cache_size: "1GB",
+    }),
+    /** Seconds `pulumi up` waits for the healthcheck to pass. */
+    waitTimeoutSeconds: positiveInt.default(180),
+});
+
+const externalServerSchema = strictObject({
+    host: z.string().min(1),
+    port: port.default(5432),
+    sslmode: z.enum(["disable", "allow", "prefer", "require", "verify-ca", "verify-full"]).default("require"),
+    /** Database the provider connects to for server-wide statements. */
+    maintenanceDatabase: identifier.default("postgres"),
+    /** Set false for managed servers whose admin is not a true superuser (RDS, Cloud SQL). */
+    superuser: z.boolean().default(true),
+});
+
+/** Seeds 000-003: workspace owns public/agno/hive on the base port; agent and genie are prefixed. */
+const DEFAULT_MODES = {
+    workspace: { schemas: ["public", "agno", "hive"] },
+    agent: { schemas: ["agent"], apiPortPrefix: 3 },
+    genie: { schemas: ["genie"], apiPortPrefix: 4 },
+};
+
+export const configSchema = strictObject({
+    database: identifier.default("hive"),
+    adminUser: identifier.default("hive_admin"),
+    /** Secret; required with `server`, unused with the container (a random one is generated). */
+    adminPassword: z.unknown().optional(),
+    extensions: z.array(identifier).default(["vector"]),
+    extensionsSchema: identifier.default("extensions"),
+    apiBasePort: port.default(8886),
+    /** Databases that already exist and are taken over (`import`) instead of created. */
+    adoptDatabases: z.array(identifier).default([]),
+    // Zod's prefault runs the default through the schema, so nested defaults apply to it too.
+    modes: z.record(identifier, modeSchema).prefault(DEFAULT_MODES),
+    container: containerSchema.prefault({}),
+    server: externalServerSchema.optional(),
+});
+
+/** Every accepted key, per section: the README's config reference documents exactly these. */
+export const CONFIG_KEYS = {
+    top: Object.keys(configSchema.shape),
+    mode: Object.keys(modeSchema.shape),
+    container: Object.keys(containerSchema.shape),
+    server: Object.keys(externalServerSchema.shape),
+};
+
+export type ModeConfig = z.output<typeof modeSchema>;
+export type ContainerConfig = z.output<typeof containerSchema>;
+export type ExternalServerConfig = z.output<typeof externalServerSchema>;
+export type HiveDbConfig = Omit<z.output<typeof configSchema>, "adminPassword">;
