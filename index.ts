@@ -15,8 +15,8 @@ export = async () => {
     const config = parseConfig(pulumi.runtime.allConfig());
     const layout = resolveLayout(config);
 
-    const credentials = new Credentials("hive-credentials", { generateAdminPassword: config.server === undefined, modes: layout.modes });
-    const server = serverFor(config, credentials.adminPassword);
+    const credentials = new Credentials("hive-credentials", { modes: layout.modes });
+    const server = serverFor(config);
     const database = new HiveDatabase("hive-database", {
         connection: server.login,
         layout,

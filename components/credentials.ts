@@ -6,11 +6,6 @@ import type { ModeLayout } from "../lib/layout";
 export type ModeCredentialSpec = Pick<ModeLayout, "name" | "passwordRotation" | "apiKeyRotation">;
 
 export interface CredentialsArgs {
-    /**
-     * Generate the admin password. True for the stack's own container; false for an existing server,
-     * whose admin password comes from config.
-     */
-    generateAdminPassword: boolean;
     /** One role password and one API key per entry. */
     modes: ModeCredentialSpec[];
 }
@@ -21,12 +16,12 @@ const PASSWORD_OPTIONS = { length: 32, special: true, overrideSpecial: "-_" };
 const API_KEY_OPTIONS = { length: 40, special: false };
 
 /**
- * Every generated credential of the stack, replacing the seeds' credential generator.
- * Each output is a Pulumi secret; rotating one mode touches only that mode's resources.
+ * Every generated credential of the stack, replacing the seeds' credential generator. The admin
+ * password is not among them: it must outlive `pulumi destroy` (the kept data directory holds it),
+ * so it lives in the stack config (`hive-db:adminPassword`). Each output is a Pulumi secret;
+ * rotating one mode touches only that mode's resources.
  */
 export class Credentials extends pulumi.ComponentResource {
-    /** Admin password of the stack's container; undefined for an existing server. */
-    public readonly adminPassword?: pulumi.Output<string>;
     /** Role password per mode. */
     public readonly rolePasswords: Record<string, pulumi.Output<string>> = {};
     /** API key per mode, `hive_<mode>_<random>` as the seeds' mode-prefixed keys. */
@@ -36,10 +31,6 @@ export class Credentials extends pulumi.ComponentResource {
         super("hive-db:random:Credentials", name, {}, opts);
         const childOpts = { parent: this, provider: new random.Provider(`${name}-random`, {}, { parent: this }) };
 
-        if (args.generateAdminPassword) {
-            const admin = new random.RandomPassword(`${name}-admin-password`, PASSWORD_OPTIONS, childOpts);
-            this.adminPassword = pulumi.secret(admin.result);
-        }
         for (const spec of args.modes) {
             const password = new random.RandomPassword(
                 `${name}-${spec.name}-password`,
@@ -54,6 +45,6 @@ export class Credentials extends pulumi.ComponentResource {
             this.rolePasswords[spec.name] = pulumi.secret(password.result);
             this.apiKeys[spec.name] = pulumi.secret(pulumi.interpolate`hive_${spec.name}_${apiKey.result}`);
         }
-        this.registerOutputs({ adminPassword: this.adminPassword, rolePasswords: this.rolePasswords, apiKeys: this.apiKeys });
+        this.registerOutputs({ rolePasswords: this.rolePasswords, apiKeys: this.apiKeys });
     }
 }

@@ -18,15 +18,12 @@ export interface ServerHandle {
     docker?: DockerNames;
 }
 
-/** The stack's own container or the configured existing server. */
-export function serverFor(config: HiveDbConfig, adminPassword: pulumi.Output<string> | undefined): ServerHandle {
-    if (config.server !== undefined) {
-        return externalServer(config.server, config.adminUser);
-    }
-    if (adminPassword === undefined) {
-        throw new Error("the stack's container needs a generated admin password");
-    }
-    return containerServer(config, adminPassword);
+/** The stack's own container or the configured existing server; the admin password comes from config. */
+export function serverFor(config: HiveDbConfig): ServerHandle {
+    const adminPassword = new pulumi.Config(CONFIG_NAMESPACE).requireSecret("adminPassword");
+    return config.server === undefined
+        ? containerServer(config, adminPassword)
+        : externalServer(config.server, config.adminUser, adminPassword);
 }
 
 function storageFor(container: HiveDbConfig["container"]): PostgresStorage {
@@ -72,13 +69,13 @@ function containerServer(config: HiveDbConfig, adminPassword: pulumi.Output<stri
     };
 }
 
-function externalServer(server: ExternalServerConfig, adminUser: string): ServerHandle {
+function externalServer(server: ExternalServerConfig, adminUser: string, adminPassword: pulumi.Output<string>): ServerHandle {
     return {
         login: {
             host: server.host,
             port: server.port,
             username: adminUser,
-            password: new pulumi.Config(CONFIG_NAMESPACE).requireSecret("adminPassword"),
+            password: adminPassword,
             sslmode: server.sslmode,
             maintenanceDatabase: server.maintenanceDatabase,
             superuser: server.superuser,

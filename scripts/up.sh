@@ -54,5 +54,12 @@ if [ -z "${PULUMI_CONFIG_PASSPHRASE:-}" ] && [ -z "${PULUMI_CONFIG_PASSPHRASE_FI
 fi
 
 pulumi stack select --create "$stack" --non-interactive
+# The admin password lives in the stack config (encrypted), where it outlives `pulumi destroy` like
+# the data directory that holds it. Generated once, through stdin: never on a command line.
+if ! pulumi config get hive-db:adminPassword --stack "$stack" >/dev/null 2>&1; then
+	node -e 'process.stdout.write(require("crypto").randomBytes(24).toString("base64url"))' |
+		pulumi config set --secret hive-db:adminPassword --stack "$stack" --non-interactive
+	echo "up: generated hive-db:adminPassword (a secret in the stack config)"
+fi
 pulumi up --stack "$stack" --yes --non-interactive "$@"
 echo "up: done. Outputs: pulumi stack output --stack $stack --json --show-secrets (with the same PULUMI_BACKEND_URL and passphrase)"

@@ -120,20 +120,21 @@ export function adoptionRules(config: HiveDbConfig): string[] {
         .map((database) => `${keyOf("adoptDatabases")}: "${database}" is not a database of this stack; valid: ${databases.join(", ")}`);
 }
 
-/** What the chosen mode (an existing server, or the stack's container) requires of the other keys. */
-export function serverModeRules(config: HiveDbConfig, { hasAdminPassword }: RuleContext): string[] {
-    if (config.server) {
-        return hasAdminPassword
-            ? []
-            : [
-                  `${keyOf("adminPassword")}: required with ${keyOf("server")}; ` +
-                      `set it with "pulumi config set --secret ${keyOf("adminPassword")}"`,
-              ];
-    }
-    return containerRules(config, hasAdminPassword);
+/**
+ * The admin password lives in the stack config, encrypted: it must outlive `pulumi destroy`, because
+ * the data directory the stack keeps holds it (POSTGRES_PASSWORD only seeds an empty one).
+ */
+export function adminPasswordRules(config: HiveDbConfig, { hasAdminPassword }: RuleContext): string[] {
+    if (hasAdminPassword) return [];
+    const how = config.server
+        ? "the existing server's admin password"
+        : "a new random one, e.g. `openssl rand -base64 32 | pulumi config set --secret hive-db:adminPassword` (scripts/up.sh does this for you)";
+    return [`${keyOf("adminPassword")}: required (a secret); set ${how}`];
 }
 
-function containerRules(config: HiveDbConfig, hasAdminPassword: boolean): string[] {
+/** What the stack's own container requires of its keys (nothing with an existing server). */
+export function containerRules(config: HiveDbConfig): string[] {
+    if (config.server) return [];
     const { container } = config;
     const problems: string[] = [];
     if (!isLoopback(container.bindAddress) && !container.allowNonLoopbackBind) {
@@ -151,13 +152,19 @@ function containerRules(config: HiveDbConfig, hasAdminPassword: boolean): string
                 "a named volume runs as the image's postgres user",
         );
     }
-    if (hasAdminPassword) {
-        problems.push(`${keyOf("adminPassword")}: only used with ${keyOf("server")}; the container's admin password is generated`);
-    }
     return problems;
 }
 
-const RULES: readonly Rule[] = [modeCountRules, portRules, roleRules, schemaRules, readerRules, adoptionRules, serverModeRules];
+const RULES: readonly Rule[] = [
+    modeCountRules,
+    portRules,
+    roleRules,
+    schemaRules,
+    readerRules,
+    adoptionRules,
+    adminPasswordRules,
+    containerRules,
+];
 
 /** Every cross-field problem, in rule order. */
 export function configProblems(config: HiveDbConfig, context: RuleContext): string[] {

@@ -124,7 +124,7 @@ const DEFAULT_MODES = {
 export const configSchema = strictObject({
     database: identifier.default("hive"),
     adminUser: identifier.default("hive_admin"),
-    /** Secret; required with `server`, unused with the container (a random one is generated). */
+    /** Secret, required: the container is initialised with it, or the existing server's admin has it. */
     adminPassword: z.unknown().optional(),
     extensions: z.array(identifier).default(["vector"]),
     extensionsSchema: identifier.default("extensions"),

@@ -3,7 +3,7 @@
  */
 import type { ClientConfig } from "pg";
 
-import { parseConfig } from "../../lib/config";
+import { configOf } from "../fixtures/configs";
 import { serverCommand } from "../../lib/container";
 import {
     containerState,
@@ -17,7 +17,7 @@ import {
 } from "./helpers";
 
 /** The stack's default config: the container runs with its server flags. */
-const STACK_DEFAULTS = parseConfig({});
+const STACK_DEFAULTS = configOf({});
 
 export async function waitExited(name: string, timeoutMs = 60_000): Promise<number> {
     const deadline = Date.now() + timeoutMs;

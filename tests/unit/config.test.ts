@@ -21,7 +21,7 @@ function problemsOf(config: Record<string, unknown>): string[] {
 }
 
 describe("config defaults", () => {
-    const config = parseConfig({});
+    const config = parseConfig(engineConfig({}));
     const layout = resolveLayout(config);
 
     it("reproduce the seeds' server", () => {
@@ -100,7 +100,12 @@ describe("config validation: what passes", () => {
     });
 
     it("accepts values as Pulumi hands scalars over: as text", () => {
-        const config = parseConfig({ "hive-db:apiBasePort": "9000", "hive-db:adoptDatabases": '["hive"]', "docker:host": "unix:///x" });
+        const config = parseConfig({
+            ...engineConfig({}),
+            "hive-db:apiBasePort": "9000",
+            "hive-db:adoptDatabases": '["hive"]',
+            "docker:host": "unix:///x",
+        });
         assert.equal(config.apiBasePort, 9000);
         assert.deepEqual(config.adoptDatabases, ["hive"]);
     });

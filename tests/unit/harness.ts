@@ -5,7 +5,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import * as path from "path";
-import { engineConfig } from "../fixtures/configs";
+import { engineConfig, TEST_ADMIN_PASSWORD } from "../fixtures/configs";
 
 export interface RecordedResource {
     type: string;
@@ -175,8 +175,9 @@ export async function runStack(config: Record<string, unknown> = {}, secrets: Re
     const monitor = settings.getMonitor();
     const registrations = recordRegistrations(monitor);
 
-    const secretKeys = Object.keys(secrets).map((key) => `${PROJECT}:${key}`);
-    pulumi.runtime.setAllConfig(engineConfig({ ...config, ...secrets }), secretKeys);
+    const allSecrets = "adminPassword" in config ? secrets : { adminPassword: TEST_ADMIN_PASSWORD, ...secrets };
+    const secretKeys = Object.keys(allSecrets).map((key) => `${PROJECT}:${key}`);
+    pulumi.runtime.setAllConfig(engineConfig({ ...config, ...allSecrets }), secretKeys);
 
     delete require.cache[INDEX];
     const program: () => Promise<Record<string, any>> = require(INDEX);
