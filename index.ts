@@ -3,6 +3,7 @@
  * Reads config, composes the components, exports what app deploys consume (lib/outputs.ts).
  */
 import * as pulumi from "@pulumi/pulumi";
+import { existingObjects } from "./components/adoption";
 import { Credentials } from "./components/credentials";
 import { HiveDatabase } from "./components/hive-database";
 import { serverFor } from "./components/server";
@@ -11,17 +12,18 @@ import { resolveLayout } from "./lib/layout";
 import { publicOutputs, SECRET_OUTPUT_KEYS, secretOutputs } from "./lib/outputs";
 
 export = async () => {
-    // Validation runs before any resource is registered: bad config fails with every problem listed.
+    // Validation runs before any resource is registered: bad config fails with every problem listed,
+    // as a RunError, which the CLI prints as its message alone (no stack trace).
     const config = parseConfig(pulumi.runtime.allConfig());
     const layout = resolveLayout(config);
 
     const credentials = new Credentials("hive-credentials", { modes: layout.modes });
-    const server = serverFor(config);
+    const server = await serverFor(config);
     const database = new HiveDatabase("hive-database", {
         connection: server.login,
         layout,
         rolePasswords: credentials.rolePasswords,
-        adoptDatabases: config.adoptDatabases,
+        existing: await existingObjects(server, layout, config.adoptDatabases),
         serverReady: server.ready,
     });
 

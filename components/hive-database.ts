@@ -2,7 +2,7 @@ import * as postgresql from "@pulumi/postgresql";
 import * as pulumi from "@pulumi/pulumi";
 import type { Layout, ModeLayout } from "../lib/layout";
 import type { ServerEndpoint } from "../lib/outputs";
-import { planPrivileges, PUBLIC_ROLE } from "../lib/privileges";
+import { type DefaultPrivilegeSpec, type GrantSpec, planPrivileges, privilegeObject, PUBLIC_ROLE } from "../lib/privileges";
 
 /** How the provider logs in: the server's endpoint plus admin credentials. */
 export interface AdminLogin extends ServerEndpoint {
@@ -21,8 +21,8 @@ export interface HiveDatabaseArgs {
     layout: Layout;
     /** Role password per mode name. */
     rolePasswords: Record<string, pulumi.Input<string>>;
-    /** Databases that already exist: taken over (`import`) instead of failing on CREATE DATABASE. */
-    adoptDatabases: string[];
+    /** Databases and roles already on the server: taken over (`import`) instead of failing on CREATE. */
+    existing: { databases: ReadonlySet<string>; roles: ReadonlySet<string> };
     /**
      * What must be up before the provider connects: the provider connects lazily, so without this
      * the first statement races the container's start.
@@ -30,8 +30,12 @@ export interface HiveDatabaseArgs {
     serverReady?: pulumi.Input<pulumi.Resource>[];
 }
 
-/** Data-bearing objects: a destroy or a replacement leaves them in the server. */
-const KEEP_DATA = { retainOnDelete: true };
+/**
+ * Everything here lives in the server's data, which the stack never deletes: `pulumi destroy` (or
+ * removing a mode from config) leaves it in place, and a later `up` takes it over again. Deleting
+ * data is an explicit act (README, Lifecycle).
+ */
+const KEEP = { retainOnDelete: true };
 
 /**
  * The `hive` database layer: databases, the shared extensions schema, and per mode a schema set, a
@@ -50,8 +54,7 @@ export class HiveDatabase extends pulumi.ComponentResource {
 
     constructor(name: string, args: HiveDatabaseArgs, opts?: pulumi.ComponentResourceOptions) {
         super("hive-db:postgresql:HiveDatabase", name, {}, opts);
-        const { connection, layout } = args;
-
+        const { connection, layout, existing } = args;
         this.provider = new postgresql.Provider(
             `${name}-provider`,
             {
@@ -66,13 +69,13 @@ export class HiveDatabase extends pulumi.ComponentResource {
             },
             { parent: this, dependsOn: args.serverReady },
         );
-        const childOpts = { parent: this, provider: this.provider };
+        const childOpts = { parent: this, provider: this.provider, ...KEEP };
 
         for (const database of layout.databases) {
-            this.createDatabase(name, database, layout, args.adoptDatabases.includes(database), childOpts);
+            this.createDatabase(name, database, layout, existing.databases.has(database), childOpts);
         }
         for (const mode of layout.modes) {
-            this.createRole(name, mode, args.rolePasswords[mode.name], childOpts);
+            this.createRole(name, mode, args.rolePasswords[mode.name], existing.roles.has(mode.role), childOpts);
             for (const schema of mode.schemas) {
                 this.createSchema(name, mode.database, schema, this.roles[mode.name], childOpts);
             }
@@ -81,11 +84,11 @@ export class HiveDatabase extends pulumi.ComponentResource {
         this.registerOutputs({ roles: this.roles, databases: this.databases });
     }
 
-    private createDatabase(name: string, database: string, layout: Layout, adopt: boolean, opts: pulumi.CustomResourceOptions) {
+    private createDatabase(name: string, database: string, layout: Layout, exists: boolean, opts: pulumi.CustomResourceOptions) {
         const db = new postgresql.Database(
             `${name}-db-${database}`,
             { name: database },
-            { ...opts, ...KEEP_DATA, protect: true, import: adopt ? database : undefined },
+            { ...opts, import: exists ? database : undefined },
         );
         this.databases[database] = db.name;
         // Extensions live in their own schema so a role that sees no other mode's schema can still use `vector`.
@@ -94,15 +97,18 @@ export class HiveDatabase extends pulumi.ComponentResource {
             new postgresql.Extension(
                 `${name}-ext-${database}-${extension}`,
                 { name: extension, database: db.name, schema: extensionsSchema.name },
-                { ...opts, ...KEEP_DATA },
+                opts,
             );
         }
     }
 
-    private createRole(name: string, mode: ModeLayout, password: pulumi.Input<string>, opts: pulumi.CustomResourceOptions) {
-        if (password === undefined) {
-            throw new Error(`no password was generated for mode ${mode.name}`);
-        }
+    private createRole(
+        name: string,
+        mode: ModeLayout,
+        password: pulumi.Input<string>,
+        exists: boolean,
+        opts: pulumi.CustomResourceOptions,
+    ) {
         const role = new postgresql.Role(
             `${name}-role-${mode.name}`,
             {
@@ -117,15 +123,14 @@ export class HiveDatabase extends pulumi.ComponentResource {
                 connectionLimit: mode.connectionLimit,
                 searchPaths: mode.searchPath,
             },
-            // The role owns the mode's schemas and tables in other databases than the provider's;
-            // its delete (REASSIGN/DROP OWNED there, then DROP ROLE) would fail, so it is kept.
-            { ...opts, ...KEEP_DATA },
+            // An existing role (kept by `destroy`) is taken over and given the current password.
+            { ...opts, import: exists ? mode.role : undefined },
         );
         this.roleResources.set(mode.role, role);
         this.roles[mode.name] = role.name;
     }
 
-    /** A schema in a managed database, owned by `owner` (the admin when undefined). */
+    /** A schema in a managed database, owned by `owner` (the admin when undefined); an existing one is adopted. */
     private createSchema(
         name: string,
         database: string,
@@ -136,44 +141,72 @@ export class HiveDatabase extends pulumi.ComponentResource {
         const resource = new postgresql.Schema(
             `${name}-schema-${database}-${schema}`,
             { name: schema, database: this.databases[database], owner, dropCascade: false },
-            { ...opts, ...KEEP_DATA },
+            opts,
         );
         this.schemas.set(`${database}.${schema}`, resource);
         return resource;
     }
 
+    /** The role resource's name output (so a grant waits for its role), or PUBLIC. */
+    private roleRef(role: string): pulumi.Input<string> {
+        if (role === PUBLIC_ROLE) return PUBLIC_ROLE;
+        const resource = this.roleResources.get(role);
+        if (resource === undefined) throw new Error(`the privilege plan names role ${role}, which no mode declares`);
+        return resource.name;
+    }
+
+    private schemaRef(database: string, schema: string): pulumi.Input<string> {
+        return this.schemas.get(`${database}.${schema}`)?.name ?? schema;
+    }
+
+    /**
+     * Grants and default privileges in plan order, each waiting for the previous one on the same
+     * catalog object: PostgreSQL fails concurrent ACL updates of one object ("tuple concurrently
+     * updated"), and the provider only locks per role (and per database for database grants).
+     */
     private createPrivileges(name: string, layout: Layout, opts: pulumi.CustomResourceOptions) {
-        // Outputs of the role and schema resources, not plain names, so each grant waits for them.
-        const roleRef = (role: string) => (role === PUBLIC_ROLE ? PUBLIC_ROLE : (this.roleResources.get(role)?.name ?? role));
-        const schemaRef = (database: string, schema: string) => this.schemas.get(`${database}.${schema}`)?.name ?? schema;
+        const lastOnObject = new Map<string, pulumi.Resource>();
+        const serialized = (spec: GrantSpec | DefaultPrivilegeSpec, create: (dependsOn: pulumi.Resource[]) => pulumi.Resource) => {
+            const key = privilegeObject(spec);
+            const previous = lastOnObject.get(key);
+            lastOnObject.set(key, create(previous ? [previous] : []));
+        };
         const { grants, defaultPrivileges } = planPrivileges(layout);
         for (const grant of grants) {
-            new postgresql.Grant(
-                `${name}-grant-${grant.name}`,
-                {
-                    role: roleRef(grant.role),
-                    database: this.databases[grant.database],
-                    schema: grant.schema === undefined ? undefined : schemaRef(grant.database, grant.schema),
-                    objectType: grant.objectType,
-                    privileges: grant.privileges,
-                },
-                // A changed grant tuple must be revoked before it is granted again.
-                { ...opts, deleteBeforeReplace: true },
-            );
+            serialized(grant, (dependsOn) => this.createGrant(name, grant, { ...opts, dependsOn }));
         }
         for (const defaults of defaultPrivileges) {
-            new postgresql.DefaultPrivileges(
-                `${name}-defaults-${defaults.name}`,
-                {
-                    owner: roleRef(defaults.owner),
-                    role: roleRef(defaults.role),
-                    database: this.databases[defaults.database],
-                    schema: schemaRef(defaults.database, defaults.schema),
-                    objectType: defaults.objectType,
-                    privileges: defaults.privileges,
-                },
-                { ...opts, deleteBeforeReplace: true },
-            );
+            serialized(defaults, (dependsOn) => this.createDefaultPrivileges(name, defaults, { ...opts, dependsOn }));
         }
+    }
+
+    private createGrant(name: string, grant: GrantSpec, opts: pulumi.CustomResourceOptions): postgresql.Grant {
+        return new postgresql.Grant(
+            `${name}-grant-${grant.name}`,
+            {
+                role: this.roleRef(grant.role),
+                database: this.databases[grant.database],
+                schema: grant.schema === undefined ? undefined : this.schemaRef(grant.database, grant.schema),
+                objectType: grant.objectType,
+                privileges: grant.privileges,
+            },
+            // A changed grant tuple must be revoked before it is granted again.
+            { ...opts, deleteBeforeReplace: true },
+        );
+    }
+
+    private createDefaultPrivileges(name: string, defaults: DefaultPrivilegeSpec, opts: pulumi.CustomResourceOptions) {
+        return new postgresql.DefaultPrivileges(
+            `${name}-defaults-${defaults.name}`,
+            {
+                owner: this.roleRef(defaults.owner),
+                role: this.roleRef(defaults.role),
+                database: this.databases[defaults.database],
+                schema: this.schemaRef(defaults.database, defaults.schema),
+                objectType: defaults.objectType,
+                privileges: defaults.privileges,
+            },
+            { ...opts, deleteBeforeReplace: true },
+        );
     }
 }

@@ -1,6 +1,7 @@
 import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
 import { DATA_MOUNT_PATH, healthcheck, POSTGRES_CONTAINER_PORT, serverCommand } from "../lib/container";
+import type { NetworkInfo } from "../lib/probes";
 
 /** Where the data lives: a named Docker volume (default) or a host directory (seed 003's ./data/postgres). */
 export type PostgresStorage =
@@ -11,6 +12,15 @@ export type PostgresStorage =
           /** `UID:GID` the server runs as, so files in the host directory belong to the host user. */
           user: string;
       };
+
+export interface PostgresNetwork {
+    /** Bridge network the apps join. @default "app_network" */
+    name: string;
+    /** The network as Docker has it now; undefined when it does not exist yet. */
+    existing?: NetworkInfo;
+    /** Label value marking networks this stack created (`<project>/<stack>`). */
+    owner: string;
+}
 
 export interface PostgresContainerArgs {
     /**
@@ -23,13 +33,9 @@ export interface PostgresContainerArgs {
     containerName: string;
     /** @default 5532 */
     hostPort: number;
-    /**
-     * Host address the port is published on.
-     * @default "127.0.0.1"
-     */
+    /** Host address the port is published on. @default "127.0.0.1" */
     bindAddress: string;
-    /** Bridge network the apps join. @default "app_network" */
-    networkName: string;
+    network: PostgresNetwork;
     storage: PostgresStorage;
     /** @default "/var/lib/postgresql/data/pgdata" */
     pgdata: string;
@@ -42,8 +48,15 @@ export interface PostgresContainerArgs {
     waitTimeoutSeconds: number;
 }
 
-/** Property path of the admin password in the container's env list. */
-const ADMIN_PASSWORD_ENV = "envs[0]";
+/** Label on the networks this stack creates: `destroy` removes those, and only those. */
+export const NETWORK_OWNER_LABEL = "dev.automagik.hive-db.stack";
+
+/**
+ * The admin password reaches the image as a file (POSTGRES_PASSWORD_FILE, the official image's
+ * Docker-secrets contract), not an env entry: the provider reads `envs` back as an unordered set
+ * after a refresh, so no ignoreChanges path into it stays pointed at the password.
+ */
+const ADMIN_PASSWORD_FILE = "/run/hive-db/admin-password";
 
 /**
  * The shared pgvector server: image, network, data volume and container, healthy before
@@ -52,11 +65,6 @@ const ADMIN_PASSWORD_ENV = "envs[0]";
 export class PostgresContainer extends pulumi.ComponentResource {
     public readonly provider: docker.Provider;
     public readonly container: docker.Container;
-    /** Docker's name of the container. */
-    public readonly containerName: pulumi.Output<string>;
-    public readonly networkName: pulumi.Output<string>;
-    /** Name of the data volume; undefined with a bind-mounted data directory. */
-    public volumeName?: pulumi.Output<string>;
 
     constructor(name: string, args: PostgresContainerArgs, opts?: pulumi.ComponentResourceOptions) {
         super("hive-db:docker:PostgresContainer", name, {}, opts);
@@ -65,16 +73,31 @@ export class PostgresContainer extends pulumi.ComponentResource {
         const childOpts = { parent: this, provider: this.provider };
 
         const image = new docker.RemoteImage(`${name}-image`, { name: args.image, keepLocally: true }, childOpts);
-        const network = new docker.Network(`${name}-network`, { name: args.networkName, driver: "bridge" }, childOpts);
+        const networkName = this.createNetwork(name, args.network, childOpts);
         const volumes = this.createStorage(name, args.storage, childOpts);
-        this.container = this.createContainer(name, args, image.imageId, network.name, volumes, childOpts);
-
-        this.containerName = this.container.name;
-        this.networkName = network.name;
-        this.registerOutputs({ containerName: this.containerName, networkName: this.networkName, volumeName: this.volumeName });
+        this.container = this.createContainer(name, args, image.imageId, networkName, volumes, childOpts);
+        this.registerOutputs({});
     }
 
-    /** The data's home: a named volume (never deleted by `destroy` or a replacement) or a host directory. */
+    /**
+     * A network this stack created (or creates now) is a resource, which `destroy` removes; one that
+     * exists without this stack's label (compose's `app_network`, another stack's) is only joined.
+     */
+    private createNetwork(name: string, network: PostgresNetwork, opts: pulumi.CustomResourceOptions): pulumi.Input<string> {
+        const existing = network.existing;
+        if (existing !== undefined && existing.labels[NETWORK_OWNER_LABEL] !== network.owner) {
+            return network.name;
+        }
+        const resource = new docker.Network(
+            `${name}-network`,
+            { name: network.name, driver: "bridge", labels: [{ label: NETWORK_OWNER_LABEL, value: network.owner }] },
+            // Ours but not in the state (a state lost or restored): take it over instead of failing on its name.
+            { ...opts, import: existing?.id },
+        );
+        return resource.name;
+    }
+
+    /** The data's home: a named volume (kept by `destroy` and replacements) or a host directory. */
     private createStorage(
         name: string,
         storage: PostgresStorage,
@@ -83,8 +106,8 @@ export class PostgresContainer extends pulumi.ComponentResource {
         if (storage.kind === "bindMount") {
             return [{ hostPath: storage.hostPath, containerPath: DATA_MOUNT_PATH }];
         }
-        const volume = new docker.Volume(`${name}-data`, { name: storage.volumeName }, { ...opts, protect: true, retainOnDelete: true });
-        this.volumeName = volume.name;
+        // Docker's volume create returns an existing volume of that name: a kept volume is reused as is.
+        const volume = new docker.Volume(`${name}-data`, { name: storage.volumeName }, { ...opts, retainOnDelete: true });
         return [{ volumeName: volume.name, containerPath: DATA_MOUNT_PATH }];
     }
 
@@ -92,7 +115,7 @@ export class PostgresContainer extends pulumi.ComponentResource {
         name: string,
         args: PostgresContainerArgs,
         imageId: pulumi.Output<string>,
-        networkName: pulumi.Output<string>,
+        networkName: pulumi.Input<string>,
         volumes: docker.types.input.ContainerVolume[],
         opts: pulumi.CustomResourceOptions,
     ): docker.Container {
@@ -104,13 +127,14 @@ export class PostgresContainer extends pulumi.ComponentResource {
                 restart: "unless-stopped",
                 user: args.storage.kind === "bindMount" ? args.storage.user : undefined,
                 envs: [
-                    // First: ADMIN_PASSWORD_ENV below points at it.
-                    pulumi.secret(pulumi.interpolate`POSTGRES_PASSWORD=${args.adminPassword}`),
-                    pulumi.interpolate`POSTGRES_USER=${args.adminUser}`,
+                    `POSTGRES_USER=${args.adminUser}`,
                     // The stack creates its databases itself; the image only makes the admin's.
                     "POSTGRES_DB=postgres",
                     `PGDATA=${args.pgdata}`,
+                    `POSTGRES_PASSWORD_FILE=${ADMIN_PASSWORD_FILE}`,
                 ],
+                // Readable by whichever user the image's entrypoint runs as (root, or the bind mount's).
+                uploads: [{ file: ADMIN_PASSWORD_FILE, content: pulumi.secret(args.adminPassword), permissions: "0444" }],
                 command: serverCommand(args.serverFlags),
                 ports: [{ internal: POSTGRES_CONTAINER_PORT, external: args.hostPort, ip: args.bindAddress }],
                 volumes,
@@ -125,9 +149,9 @@ export class PostgresContainer extends pulumi.ComponentResource {
                 replaceOnChanges: ["healthcheck"],
                 // A replacement must free the host port and container name before the new one starts.
                 deleteBeforeReplace: true,
-                // POSTGRES_PASSWORD only seeds an empty data directory: a new one would replace the
+                // The password file only seeds an empty data directory: a new password would replace the
                 // container yet change nothing inside the server, so a password never touches it.
-                ignoreChanges: [ADMIN_PASSWORD_ENV],
+                ignoreChanges: ["uploads"],
             },
         );
     }

@@ -6,6 +6,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { CONFIG_NAMESPACE, type ExternalServerConfig, type HiveDbConfig } from "../lib/config";
 import { bindMountUser, containerDialHost, volumeNameFor } from "../lib/naming";
 import type { DockerNames } from "../lib/outputs";
+import { currentProbes } from "../lib/probes";
 import type { AdminLogin } from "./hive-database";
 import { PostgresContainer, type PostgresStorage } from "./postgres-container";
 
@@ -16,10 +17,12 @@ export interface ServerHandle {
     ready: pulumi.Resource[];
     /** Docker names, for the outputs; undefined for an existing server. */
     docker?: DockerNames;
+    /** What to tell a user whose server does not answer. */
+    repairHint: string;
 }
 
 /** The stack's own container or the configured existing server; the admin password comes from config. */
-export function serverFor(config: HiveDbConfig): ServerHandle {
+export async function serverFor(config: HiveDbConfig): Promise<ServerHandle> {
     const adminPassword = new pulumi.Config(CONFIG_NAMESPACE).requireSecret("adminPassword");
     return config.server === undefined
         ? containerServer(config, adminPassword)
@@ -34,7 +37,7 @@ function storageFor(container: HiveDbConfig["container"]): PostgresStorage {
     return { kind: "bindMount", hostPath: container.dataDirectory, user: bindMountUser(container, hostIds) };
 }
 
-function containerServer(config: HiveDbConfig, adminPassword: pulumi.Output<string>): ServerHandle {
+async function containerServer(config: HiveDbConfig, adminPassword: pulumi.Output<string>): Promise<ServerHandle> {
     const { container } = config;
     const storage = storageFor(container);
     const server = new PostgresContainer("hive-postgres", {
@@ -42,7 +45,11 @@ function containerServer(config: HiveDbConfig, adminPassword: pulumi.Output<stri
         containerName: container.name,
         hostPort: container.hostPort,
         bindAddress: container.bindAddress,
-        networkName: container.network,
+        network: {
+            name: container.network,
+            existing: await currentProbes().network(container.network),
+            owner: `${pulumi.getProject()}/${pulumi.getStack()}`,
+        },
         storage,
         pgdata: container.pgdata,
         serverFlags: container.serverFlags,
@@ -66,7 +73,17 @@ function containerServer(config: HiveDbConfig, adminPassword: pulumi.Output<stri
             networkName: container.network,
             volumeName: storage.kind === "volume" ? storage.volumeName : undefined,
         },
+        repairHint:
+            `the container ${container.name} is in the stack's state but its server does not answer: it was stopped or ` +
+            "removed outside Pulumi. Bring it back with `bash scripts/up.sh` (it refreshes the container first), or with " +
+            `\`pulumi refresh --target '${containerUrn()}'\` and then \`pulumi up\``,
     };
+}
+
+/** The container's URN, for a targeted refresh. */
+export function containerUrn(): string {
+    const type = "hive-db:docker:PostgresContainer$docker:index/container:Container";
+    return `urn:pulumi:${pulumi.getStack()}::${pulumi.getProject()}::${type}::hive-postgres-container`;
 }
 
 function externalServer(server: ExternalServerConfig, adminUser: string, adminPassword: pulumi.Output<string>): ServerHandle {
@@ -81,5 +98,6 @@ function externalServer(server: ExternalServerConfig, adminUser: string, adminPa
             superuser: server.superuser,
         },
         ready: [],
+        repairHint: `check that ${server.host}:${server.port} accepts ${adminUser} (hive-db:server, hive-db:adminPassword)`,
     };
 }

@@ -30,6 +30,17 @@ export interface DefaultPrivilegeSpec {
     privileges: string[];
 }
 
+/**
+ * The catalog object a grant or default privilege rewrites (one ACL): a database, a schema, the
+ * tables of a schema, or one owner's default ACL in a schema. Two statements on one object must
+ * never run at once.
+ */
+export function privilegeObject(spec: GrantSpec | DefaultPrivilegeSpec): string {
+    if ("owner" in spec) return `default-acl ${spec.database} ${spec.owner} ${spec.schema}`;
+    if (spec.objectType === "database") return `database ${spec.database}`;
+    return `${spec.objectType} ${spec.database} ${spec.schema}`;
+}
+
 /** The role name PostgreSQL and the provider use for "every role". */
 export const PUBLIC_ROLE = "public";
 

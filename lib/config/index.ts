@@ -4,6 +4,7 @@
  * or throws one `ConfigError` listing every problem with the key that caused it. Pure: it runs
  * before a single resource is registered.
  */
+import { RunError } from "@pulumi/pulumi";
 import { z } from "zod";
 import { CONFIG_NAMESPACE, configProblems } from "./rules";
 import { configSchema, type HiveDbConfig } from "./schema";
@@ -15,8 +16,8 @@ export { identifierProblem, MAX_IDENTIFIER_BYTES } from "./identifiers";
 /** Keys holding secrets: they are read with `requireSecret`, never parsed or echoed here. */
 export const SECRET_KEYS = ["adminPassword"] as const;
 
-/** Every problem found in the config, each naming its key. */
-export class ConfigError extends Error {
+/** Every problem found in the config, each naming its key. A RunError: the CLI prints the message alone. */
+export class ConfigError extends RunError {
     constructor(readonly problems: string[]) {
         super(`Invalid ${CONFIG_NAMESPACE} configuration:\n${problems.map((p) => `  - ${p}`).join("\n")}`);
         this.name = "ConfigError";

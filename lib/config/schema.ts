@@ -129,7 +129,7 @@ export const configSchema = strictObject({
     extensions: z.array(identifier).default(["vector"]),
     extensionsSchema: identifier.default("extensions"),
     apiBasePort: port.default(8886),
-    /** Databases that already exist and are taken over (`import`) instead of created. */
+    /** Databases that must already exist on the server (existing ones are adopted whether listed or not). */
     adoptDatabases: z.array(identifier).default([]),
     // Zod's prefault runs the default through the schema, so nested defaults apply to it too.
     modes: z.record(identifier, modeSchema).prefault(DEFAULT_MODES),

@@ -6,6 +6,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as path from "path";
 import { engineConfig, TEST_ADMIN_PASSWORD } from "../fixtures/configs";
+import { type NetworkInfo, setProbes } from "../../lib/probes";
 
 export interface RecordedResource {
     type: string;
@@ -118,8 +119,16 @@ async function installMocks(): Promise<Map<string, Record<string, any>>> {
  * The mock monitor passes only type, name and inputs to newResource; the options live on the wire
  * request, so every request is recorded here.
  */
+let lastRegistrations: RegisterRequest[] = [];
+
+/** Types the last `runStack` registered, also when the program failed part-way. */
+export function lastRegisteredTypes(): string[] {
+    return lastRegistrations.map((req) => req.getType());
+}
+
 function recordRegistrations(monitor: any): RegisterRequest[] {
     const registrations: RegisterRequest[] = [];
+    lastRegistrations = registrations;
     const register = monitor.registerResource.bind(monitor);
     monitor.registerResource = (req: RegisterRequest, callback: unknown) => {
         registrations.push(req);
@@ -168,8 +177,32 @@ function stackRun(resources: RecordedResource[], outputs: Record<string, any>): 
     };
 }
 
-/** Runs index.ts under mocks with this config (and these secret config values). */
-export async function runStack(config: Record<string, unknown> = {}, secrets: Record<string, string> = {}): Promise<StackRun> {
+/** What the program's probes find (lib/probes.ts): by default an empty server and no network. */
+export interface World {
+    databases?: string[];
+    roles?: string[];
+    /** The server does not answer (with this error code, e.g. 28P01). */
+    unreachable?: { reason: string; code?: string };
+    network?: NetworkInfo;
+}
+
+function installProbes(world: World): void {
+    setProbes({
+        server: async () =>
+            world.unreachable
+                ? { reachable: false, ...world.unreachable }
+                : { reachable: true, databases: new Set(world.databases ?? []), roles: new Set(world.roles ?? []) },
+        network: async () => world.network,
+    });
+}
+
+/** Runs index.ts under mocks with this config (and these secret config values) in this world. */
+export async function runStack(
+    config: Record<string, unknown> = {},
+    secrets: Record<string, string> = {},
+    world: World = {},
+): Promise<StackRun> {
+    installProbes(world);
     const inputsByKey = await installMocks();
     const settings = require("@pulumi/pulumi/runtime/settings");
     const monitor = settings.getMonitor();

@@ -1,4 +1,5 @@
 import { strict as assert } from "assert";
+import { TEST_ADMIN_PASSWORD } from "../fixtures/configs";
 import { grantTable, isSecretInput, RecordedResource, reveal, runStack, StackRun, unwrap } from "./harness";
 
 const T = {
@@ -35,7 +36,7 @@ describe("the default stack: the container layer", () => {
 
         const volume = run.get(T.volume, "hive-postgres-data");
         assert.equal(volume.inputs.name, "hive-postgres-shared-data");
-        assert.equal(volume.protect, true, "volume protected");
+        assert.equal(volume.protect, false, "not protected: `pulumi destroy` needs no hand steps");
         assert.equal(volume.retainOnDelete, true, "volume retained on delete");
     });
 });
@@ -68,7 +69,10 @@ describe("the default stack: the container", () => {
         const envs: string[] = reveal(inputs.envs);
         assert.ok(envs.includes("PGDATA=/var/lib/postgresql/data/pgdata"), JSON.stringify(envs.filter((e) => !e.includes("PASSWORD"))));
         assert.ok(envs.includes("POSTGRES_USER=hive_admin"));
-        assert.ok(envs.some((e) => e.startsWith("POSTGRES_PASSWORD=") && e.length > "POSTGRES_PASSWORD=".length));
+        assert.ok(envs.includes("POSTGRES_PASSWORD_FILE=/run/hive-db/admin-password"), "the password comes from a file");
+        assert.deepEqual(reveal(inputs.uploads), [
+            { file: "/run/hive-db/admin-password", content: TEST_ADMIN_PASSWORD, permissions: "0444" },
+        ]);
 
         const test: string[] = inputs.healthcheck.tests;
         assert.ok(test.includes("pg_isready"), test.join(" "));
@@ -79,10 +83,9 @@ describe("the default stack: the container", () => {
         assert.deepEqual(container.replaceOnChanges, ["healthcheck"]);
         assert.equal(container.deleteBeforeReplace, true);
         // Only the admin password is ignored: other env edits (PGDATA, user) must show in a preview.
-        const [ignored] = container.ignoreChanges;
-        assert.equal(container.ignoreChanges.length, 1);
-        const index = Number(/^envs\[(\d+)\]$/.exec(ignored)?.[1]);
-        assert.ok(envs[index].startsWith("POSTGRES_PASSWORD="), `${ignored} is the password entry`);
+        // Only the password file is ignored: nothing that a refresh reads back (envs come back as an
+        // unordered set) may be pinned by position, and other env edits (PGDATA, user) must show.
+        assert.deepEqual(container.ignoreChanges, ["uploads"]);
         const volume = run.get(T.volume, "hive-postgres-data");
         const image = run.get(T.image, "hive-postgres-image");
         assert.ok(dependsOn(container, volume) && dependsOn(container, image));
@@ -95,9 +98,11 @@ describe("the default stack: secrets and providers", () => {
         run = await runStack();
     });
 
-    it("keeps the container's password secret in its env", () => {
+    it("keeps the container's password secret, out of its env", () => {
         const container = run.get(T.container, "hive-postgres-container");
-        assert.ok(isSecretInput(container.inputs.envs), "envs reach the engine as a secret");
+        const uploads = container.inputs.uploads;
+        assert.ok(isSecretInput(uploads) || isSecretInput(uploads[0]?.content), "the password file reaches the engine as a secret");
+        assert.ok(!JSON.stringify(reveal(container.inputs.envs)).includes(TEST_ADMIN_PASSWORD), "no password in the envs");
     });
 });
 
@@ -139,12 +144,12 @@ describe("the default stack: the database layer", () => {
         }
     });
 
-    it("creates a protected hive database and the extensions schema with vector in it", () => {
+    it("creates the hive database, kept on destroy, and the extensions schema with vector in it", () => {
         const db = run.get(T.database, "hive-database-db-hive");
         assert.equal(db.inputs.name, "hive");
-        assert.equal(db.protect, true);
+        assert.equal(db.protect, false);
         assert.equal(db.retainOnDelete, true);
-        assert.equal(db.importId, "", "not adopted unless asked");
+        assert.equal(db.importId, "", "nothing to adopt on an empty server");
         const schema = run.get(T.schema, "hive-database-schema-hive-extensions");
         const extension = run.get(T.extension, "hive-database-ext-hive-vector");
         assert.deepEqual([extension.inputs.name, extension.inputs.database, extension.inputs.schema], ["vector", "hive", "extensions"]);

@@ -115,21 +115,24 @@ describe("an existing server", () => {
 });
 
 describe("an existing server: adoption", () => {
-    it("adopts existing databases only when asked, one by one", async () => {
-        const adopted = await runStack(
-            {
-                adminUser: "postgres",
-                server: { host: "h" },
-                adoptDatabases: ["hive"],
-                modes: { workspace: { schemas: ["public"] }, knowledge: { schemas: ["public"], database: "knowledge", apiPort: 9000 } },
-            },
-            { adminPassword: "x" },
-        );
-        assert.equal(adopted.get("postgresql:index/database:Database", "hive-database-db-hive").importId, "hive");
-        assert.equal(
-            adopted.get("postgresql:index/database:Database", "hive-database-db-knowledge").importId,
-            "",
-            "a new database is created",
+    const config = {
+        adminUser: "postgres",
+        server: { host: "h" },
+        modes: { workspace: { schemas: ["public"] }, knowledge: { schemas: ["public"], database: "knowledge", apiPort: 9000 } },
+    };
+
+    it("takes over the databases and roles that already exist, and creates the rest", async () => {
+        const run = await runStack(config, { adminPassword: "x" }, { databases: ["hive"], roles: ["hive_knowledge"] });
+        assert.equal(run.get("postgresql:index/database:Database", "hive-database-db-hive").importId, "hive");
+        assert.equal(run.get("postgresql:index/database:Database", "hive-database-db-knowledge").importId, "", "a new database is created");
+        assert.equal(run.get("postgresql:index/role:Role", "hive-database-role-knowledge").importId, "hive_knowledge");
+        assert.equal(run.get("postgresql:index/role:Role", "hive-database-role-workspace").importId, "");
+    });
+
+    it("stops before any database resource when adoptDatabases names a database the server lacks", async () => {
+        await assert.rejects(
+            runStack({ ...config, adoptDatabases: ["hive"] }, { adminPassword: "x" }, { databases: [] }),
+            /hive-db:adoptDatabases: hive does not exist on h:5432/,
         );
     });
 });

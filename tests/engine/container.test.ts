@@ -1,0 +1,133 @@
+/**
+ * The dev stack (the stack's own container, the local image) on the real engine, day 1 to day 200:
+ * up, no-change previews, refresh, rotation, a container removed or stopped by hand, destroy and up
+ * again. One stack, steps in order; skipped with one line where the engine is absent.
+ */
+import { strict as assert } from "node:assert";
+import { execFile } from "node:child_process";
+import { promisify } from "node:util";
+
+import type { EngineEvent } from "@pulumi/pulumi/automation";
+
+import { bringDown } from "../../lib/lifecycle/down";
+import { bringUp } from "../../lib/lifecycle/up";
+import { assertRowsIntact, assertVerifyPasses, writeRows } from "./data";
+import { EngineStack, requireEngineOrSkip } from "./engine";
+
+const run = promisify(execFile);
+const quiet = { log: () => undefined };
+
+async function containerId(name: string): Promise<string> {
+    return (await run("docker", ["inspect", "--format", "{{.Id}}", name])).stdout.trim();
+}
+
+/** The resources a preview would change, each with its operations (a replacement has several). */
+async function previewChanges(stack: EngineStack): Promise<Record<string, string[]>> {
+    const ops: Record<string, string[]> = {};
+    const onEvent = (event: EngineEvent) => {
+        const metadata = event.resourcePreEvent?.metadata;
+        if (metadata && metadata.op !== "same") (ops[metadata.urn.split("::").pop() ?? metadata.urn] ??= []).push(metadata.op);
+    };
+    await stack.stack.preview({ color: "never", onEvent });
+    return ops;
+}
+
+describe("engine: the dev stack's container, day 1", function () {
+    this.timeout(900_000);
+    const engine = new EngineStack();
+    before(async function () {
+        await requireEngineOrSkip(this);
+        await engine.create("dev");
+    });
+    after(() => engine.dispose());
+
+    it("comes up; verify passes; the agent writes rows", async () => {
+        await engine.stack.up({ color: "never" });
+        const outputs = await engine.outputs();
+        await assertVerifyPasses(outputs);
+        await writeRows(outputs);
+    });
+
+    it("previews no changes, with and without a refresh", async () => {
+        await engine.stack.preview({ color: "never", expectNoChanges: true });
+        await engine.stack.preview({ color: "never", expectNoChanges: true, refresh: true });
+    });
+
+    it("keeps the container through refresh and up", async () => {
+        const before = await containerId(engine.containerName);
+        await engine.stack.refresh({ color: "never" });
+        await engine.stack.up({ color: "never" });
+        assert.equal(await containerId(engine.containerName), before);
+        await assertRowsIntact(await engine.outputs());
+    });
+
+    it("rotates a password by replacing only that mode's RandomPassword and updating its Role", async () => {
+        const before = await containerId(engine.containerName);
+        await engine.setConfig({
+            modes: {
+                workspace: { schemas: ["public", "agno", "hive"] },
+                agent: { schemas: ["agent"], apiPortPrefix: 3, passwordRotation: 1 },
+                genie: { schemas: ["genie"], apiPortPrefix: 4 },
+            },
+        });
+        const changed = await previewChanges(engine);
+        assert.deepEqual(Object.keys(changed).sort(), ["hive-credentials-agent-password", "hive-database-role-agent"]);
+        assert.ok(changed["hive-credentials-agent-password"].includes("replace"), JSON.stringify(changed));
+        assert.deepEqual(changed["hive-database-role-agent"], ["update"]);
+        await engine.stack.up({ color: "never" });
+        assert.equal(await containerId(engine.containerName), before);
+        const outputs = await engine.outputs();
+        await assertRowsIntact(outputs);
+        await assertVerifyPasses(outputs);
+    });
+});
+
+describe("engine: the dev stack's container, drift and destroy", function () {
+    this.timeout(900_000);
+    const engine = new EngineStack();
+    before(async function () {
+        await requireEngineOrSkip(this);
+        await engine.create("dev");
+        await engine.stack.up({ color: "never" });
+        await writeRows(await engine.outputs());
+    });
+    after(() => engine.dispose());
+
+    it("plain `pulumi up` with the container removed fails and says how to repair it", async () => {
+        await run("docker", ["rm", "--force", engine.containerName]);
+        await assert.rejects(engine.stack.up({ color: "never" }), /cannot reach the server[\s\S]*scripts\/up\.sh/);
+    });
+
+    it("`npm run up` brings a removed container back with the rows written before", async () => {
+        await bringUp(engine.stack, quiet);
+        await assertRowsIntact(await engine.outputs());
+        await engine.stack.preview({ color: "never", expectNoChanges: true, refresh: true });
+    });
+
+    it("`npm run up` starts a container stopped by hand", async () => {
+        await run("docker", ["stop", engine.containerName]);
+        await bringUp(engine.stack, quiet);
+        await assertRowsIntact(await engine.outputs());
+        await engine.stack.preview({ color: "never", expectNoChanges: true, refresh: true });
+    });
+
+    it("`npm run down` removes the container and network, keeps the volume and says so", async () => {
+        const kept = await bringDown(engine.stack);
+        assert.deepEqual(kept, {
+            volumes: [engine.volumeName],
+            databases: ["hive"],
+            roles: ["hive_workspace", "hive_agent", "hive_genie"],
+        });
+        await assert.rejects(run("docker", ["inspect", engine.containerName]));
+        await assert.rejects(run("docker", ["network", "inspect", engine.networkName]));
+        await run("docker", ["volume", "inspect", engine.volumeName]);
+    });
+
+    it("up after destroy takes the data over with working credentials", async () => {
+        await engine.stack.up({ color: "never" });
+        const outputs = await engine.outputs();
+        await assertRowsIntact(outputs);
+        await assertVerifyPasses(outputs);
+        await engine.stack.preview({ color: "never", expectNoChanges: true, refresh: true });
+    });
+});

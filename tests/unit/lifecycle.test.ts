@@ -1,0 +1,112 @@
+/**
+ * What makes day 2 work, as the engine receives it: `destroy` needs no hand steps and keeps the data,
+ * a later `up` takes over what was kept, grants never race, the network is used but never taken, and
+ * a server that should answer and does not stops the program before the database layer.
+ */
+import { strict as assert } from "assert";
+import { planPrivileges, privilegeObject } from "../../lib/privileges";
+import { layoutOf, SEED_004_CONFIG } from "../fixtures/configs";
+import { lastRegisteredTypes, runStack, type StackRun } from "./harness";
+
+const NETWORK = "docker:index/network:Network";
+const CONTAINER = "docker:index/container:Container";
+
+describe("destroy keeps the data", () => {
+    let run: StackRun;
+    before(async () => (run = await runStack()));
+
+    it("protects nothing, so `pulumi destroy` runs without hand steps", () => {
+        assert.deepEqual(
+            run.resources.filter((r) => r.protect).map((r) => r.name),
+            [],
+        );
+    });
+
+    it("keeps every database-layer resource and the volume on delete", () => {
+        const kept = run.resources.filter((r) => r.type.startsWith("postgresql:index/") || r.type === "docker:index/volume:Volume");
+        assert.ok(kept.length > 20, `${kept.length} resources`);
+        assert.deepEqual(
+            kept.filter((r) => !r.retainOnDelete).map((r) => r.name),
+            [],
+        );
+    });
+
+    it("removes the container and the network the stack created", () => {
+        assert.equal(run.get(CONTAINER, "hive-postgres-container").retainOnDelete, false);
+        assert.equal(run.get(NETWORK, "hive-postgres-network").retainOnDelete, false);
+    });
+});
+
+describe("grants on one catalog object never run at once", () => {
+    for (const [title, config] of [
+        ["the default layout", {}],
+        ["seed 004's layout", SEED_004_CONFIG],
+    ] as const) {
+        it(`${title}: each waits for the previous one on its object`, async () => {
+            const run = await runStack(config);
+            const { grants, defaultPrivileges } = planPrivileges(layoutOf(config));
+            const urnOf = (resourceName: string) => run.resources.find((r) => r.name === resourceName)?.urn ?? "";
+            const previous = new Map<string, string>();
+            let chained = 0;
+            for (const spec of [...grants, ...defaultPrivileges]) {
+                const kind = "owner" in spec ? "defaults" : "grant";
+                const resource = run.resources.find((r) => r.name === `hive-database-${kind}-${spec.name}`);
+                assert.ok(resource, spec.name);
+                const before = previous.get(privilegeObject(spec));
+                if (before !== undefined) {
+                    assert.ok(resource.dependencies.includes(urnOf(before)), `${resource.name} waits for ${before}`);
+                    chained += 1;
+                }
+                previous.set(privilegeObject(spec), resource.name);
+            }
+            assert.ok(chained > 0, "some object has more than one grant");
+        });
+    }
+});
+
+describe("the Docker network", () => {
+    it("is created, labelled as this stack's, when it does not exist", async () => {
+        const run = await runStack();
+        const network = run.get(NETWORK, "hive-postgres-network");
+        assert.deepEqual(network.inputs.labels, [{ label: "dev.automagik.hive-db.stack", value: "hive-db/dev" }]);
+        assert.equal(network.importId, "");
+    });
+
+    it("is joined, never declared, when it exists and is not this stack's (compose's app_network)", async () => {
+        const run = await runStack({}, {}, { network: { id: "n1", labels: { "com.docker.compose.network": "app_network" } } });
+        assert.deepEqual(run.ofType(NETWORK), []);
+        assert.deepEqual(run.get(CONTAINER, "hive-postgres-container").inputs.networksAdvanced, [
+            { name: "app_network", aliases: ["postgres"] },
+        ]);
+    });
+
+    it("is taken over when it is this stack's but missing from the state", async () => {
+        const run = await runStack({}, {}, { network: { id: "n2", labels: { "dev.automagik.hive-db.stack": "hive-db/dev" } } });
+        assert.equal(run.get(NETWORK, "hive-postgres-network").importId, "n2");
+    });
+});
+
+describe("a server that should answer and does not", () => {
+    it("stops `up` before any database resource, saying how to repair it", async () => {
+        await assert.rejects(runStack({}, {}, { unreachable: { reason: "connect ECONNREFUSED 127.0.0.1:5532" } }), (error: Error) => {
+            assert.match(error.message, /cannot reach the server at 127\.0\.0\.1:5532 \(connect ECONNREFUSED/);
+            assert.match(error.message, /scripts\/up\.sh/);
+            assert.match(
+                error.message,
+                /pulumi refresh --target 'urn:pulumi:dev::hive-db::hive-db:docker:PostgresContainer\$docker:index\/container:Container::hive-postgres-container'/,
+            );
+            return true;
+        });
+        assert.deepEqual(
+            lastRegisteredTypes().filter((type) => type.startsWith("postgresql:")),
+            [],
+        );
+    });
+
+    it("names hive-db:adminPassword when the server rejects it", async () => {
+        await assert.rejects(
+            runStack({}, {}, { unreachable: { reason: "password authentication failed", code: "28P01" } }),
+            /the server rejects hive-db:adminPassword for hive_admin/,
+        );
+    });
+});
