@@ -33,7 +33,8 @@ export function keptData(deployment: Deployment): KeptData {
     const namesOf = (type: string) =>
         resourcesOf(deployment)
             .filter((resource) => resource.type === type)
-            .map((resource) => String(resource.inputs?.name ?? resource.id ?? ""));
+            .map((resource) => String(resource.inputs?.name ?? resource.id ?? ""))
+            .sort();
     return {
         volumes: namesOf("docker:index/volume:Volume"),
         databases: namesOf("postgresql:index/database:Database"),

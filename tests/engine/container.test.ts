@@ -116,7 +116,7 @@ describe("engine: the dev stack's container, drift and destroy", function () {
         assert.deepEqual(kept, {
             volumes: [engine.volumeName],
             databases: ["hive"],
-            roles: ["hive_workspace", "hive_agent", "hive_genie"],
+            roles: ["hive_agent", "hive_genie", "hive_workspace"],
         });
         await assert.rejects(run("docker", ["inspect", engine.containerName]));
         await assert.rejects(run("docker", ["network", "inspect", engine.networkName]));
