@@ -1,8 +1,9 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
+import { apiKeyFor, deriveCredential } from "../lib/credentials";
 import type { ModeLayout } from "../lib/layout";
 
-/** `passwordRotation` and `apiKeyRotation` are keepers: changing one generates a new value. */
+/** Bumping `passwordRotation` or `apiKeyRotation` derives a new value for that mode. */
 export type ModeCredentialSpec = Pick<ModeLayout, "name" | "passwordRotation" | "apiKeyRotation">;
 
 export interface CredentialsArgs {
@@ -10,40 +11,31 @@ export interface CredentialsArgs {
     modes: ModeCredentialSpec[];
 }
 
-// URL-safe characters only, as sst does: the values are still percent-encoded in URLs, but they
-// also travel through `.env` files and shells where `$`, quotes and `#` would need care.
-const PASSWORD_OPTIONS = { length: 32, special: true, overrideSpecial: "-_" };
-const API_KEY_OPTIONS = { length: 40, special: false };
+/** The seed every per-mode credential derives from (lib/credentials.ts): 64 characters, about 380 bits. */
+const SEED_OPTIONS = { length: 64, special: false };
 
 /**
- * Every generated credential of the stack, replacing the seeds' credential generator. The admin
- * password is not among them: it must outlive `pulumi destroy` (the kept data directory holds it),
- * so it lives in the stack config (`hive-db:adminPassword`). Each output is a Pulumi secret;
- * rotating one mode touches only that mode's resources.
+ * Every generated credential of the stack, replacing the seeds' credential generator: one random
+ * seed, and per mode a role password and an API key derived from it. The admin password is not
+ * among them: it must outlive `pulumi destroy` (the kept data directory holds it), so it lives in
+ * the stack config (`hive-db:adminPassword`). Each output is a Pulumi secret; bumping a mode's
+ * rotation counter changes that mode's value and nothing else.
  */
 export class Credentials extends pulumi.ComponentResource {
     /** Role password per mode. */
     public readonly rolePasswords: Record<string, pulumi.Output<string>> = {};
-    /** API key per mode, `hive_<mode>_<random>` as the seeds' mode-prefixed keys. */
+    /** API key per mode, `hive_<mode>_<secret>` as the seeds' mode-prefixed keys. */
     public readonly apiKeys: Record<string, pulumi.Output<string>> = {};
 
     constructor(name: string, args: CredentialsArgs, opts?: pulumi.ComponentResourceOptions) {
         super("hive-db:random:Credentials", name, {}, opts);
-        const childOpts = { parent: this, provider: new random.Provider(`${name}-random`, {}, { parent: this }) };
-
+        const provider = new random.Provider(`${name}-random`, {}, { parent: this });
+        const seed = new random.RandomPassword(`${name}-seed`, SEED_OPTIONS, { parent: this, provider }).result;
         for (const spec of args.modes) {
-            const password = new random.RandomPassword(
-                `${name}-${spec.name}-password`,
-                { ...PASSWORD_OPTIONS, keepers: { rotation: String(spec.passwordRotation) } },
-                childOpts,
+            this.rolePasswords[spec.name] = pulumi.secret(
+                seed.apply((value) => deriveCredential(value, "role-password", spec.name, spec.passwordRotation)),
             );
-            const apiKey = new random.RandomPassword(
-                `${name}-${spec.name}-api-key`,
-                { ...API_KEY_OPTIONS, keepers: { rotation: String(spec.apiKeyRotation) } },
-                childOpts,
-            );
-            this.rolePasswords[spec.name] = pulumi.secret(password.result);
-            this.apiKeys[spec.name] = pulumi.secret(pulumi.interpolate`hive_${spec.name}_${apiKey.result}`);
+            this.apiKeys[spec.name] = pulumi.secret(seed.apply((value) => apiKeyFor(value, spec.name, spec.apiKeyRotation)));
         }
         this.registerOutputs({ rolePasswords: this.rolePasswords, apiKeys: this.apiKeys });
     }

@@ -2,7 +2,7 @@ import * as postgresql from "@pulumi/postgresql";
 import * as pulumi from "@pulumi/pulumi";
 import type { Layout, ModeLayout } from "../lib/layout";
 import type { ServerEndpoint } from "../lib/outputs";
-import { type DefaultPrivilegeSpec, type GrantSpec, planPrivileges, privilegeObject, PUBLIC_ROLE } from "../lib/privileges";
+import { type DefaultPrivilegeSpec, type GrantSpec, needsOrdering, planPrivileges, privilegeObject, PUBLIC_ROLE } from "../lib/privileges";
 
 /** How the provider logs in: the server's endpoint plus admin credentials. */
 export interface AdminLogin extends ServerEndpoint {
@@ -162,11 +162,13 @@ export class HiveDatabase extends pulumi.ComponentResource {
     /**
      * Grants and default privileges in plan order, each waiting for the previous one on the same
      * catalog object: PostgreSQL fails concurrent ACL updates of one object ("tuple concurrently
-     * updated"), and the provider only locks per role (and per database for database grants).
+     * updated"), and the provider only locks per role (and per database for database grants,
+     * which therefore need no order of ours: lib/privileges.ts needsOrdering).
      */
     private createPrivileges(name: string, layout: Layout, opts: pulumi.CustomResourceOptions) {
         const lastOnObject = new Map<string, pulumi.Resource>();
         const serialized = (spec: GrantSpec | DefaultPrivilegeSpec, create: (dependsOn: pulumi.Resource[]) => pulumi.Resource) => {
+            if (!needsOrdering(spec)) return void create([]);
             const key = privilegeObject(spec);
             const previous = lastOnObject.get(key);
             lastOnObject.set(key, create(previous ? [previous] : []));

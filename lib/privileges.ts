@@ -41,6 +41,16 @@ export function privilegeObject(spec: GrantSpec | DefaultPrivilegeSpec): string 
     return `${spec.objectType} ${spec.database} ${spec.schema}`;
 }
 
+/**
+ * Whether the stack must order the statements on this object itself. Database grants need not: the
+ * provider takes an advisory lock on the database for them (pgLockDatabase, terraform-provider-
+ * postgresql 1.26), so they never overlap, and a chain of one grant per mode would only make `up`
+ * wait for each in turn. Schema, table and default-ACL statements lock only their role.
+ */
+export function needsOrdering(spec: GrantSpec | DefaultPrivilegeSpec): boolean {
+    return "owner" in spec || spec.objectType !== "database";
+}
+
 /** The role name PostgreSQL and the provider use for "every role". */
 export const PUBLIC_ROLE = "public";
 
@@ -58,23 +68,24 @@ export function planPrivileges(layout: Layout): { grants: GrantSpec[]; defaultPr
         // REVOKE ALL ... FROM PUBLIC: only the roles granted below may connect or use `public`.
         grant(PUBLIC_ROLE, database, "database", undefined, []);
         grant(PUBLIC_ROLE, database, "schema", "public", []);
+        // The extensions (vector) are for everyone who may connect at all: mode roles and readers.
+        // One grant instead of one per role; PUBLIC cannot CONNECT, so no one else reaches it.
+        grant(PUBLIC_ROLE, database, "schema", layout.extensionsSchema, ["USAGE"]);
     }
 
     const byName = new Map(layout.modes.map((mode) => [mode.name, mode]));
     const defaultPrivileges: DefaultPrivilegeSpec[] = [];
     for (const mode of layout.modes) {
-        grant(mode.role, mode.database, "database", undefined, ["CONNECT", "TEMPORARY"]);
-        grant(mode.role, mode.database, "schema", layout.extensionsSchema, ["USAGE"]);
-        for (const schema of mode.schemas) {
-            grant(mode.role, mode.database, "schema", schema, ["CREATE", "USAGE"]);
-        }
+        // CREATE on the database: the apps run `CREATE SCHEMA IF NOT EXISTS` for schemas they own,
+        // which PostgreSQL checks before it looks for the schema. The role's own schemas need no
+        // grant: an owner holds every privilege on what it owns.
+        grant(mode.role, mode.database, "database", undefined, ["CONNECT", "CREATE", "TEMPORARY"]);
         for (const readerName of mode.readers) {
             const reader = byName.get(readerName);
             if (!reader) {
                 throw new Error(`mode ${mode.name}: reader "${readerName}" is not a mode`);
             }
             grant(reader.role, mode.database, "database", undefined, ["CONNECT"]);
-            grant(reader.role, mode.database, "schema", layout.extensionsSchema, ["USAGE"]);
             for (const schema of mode.schemas) {
                 grant(reader.role, mode.database, "schema", schema, ["USAGE"]);
                 grant(reader.role, mode.database, "table", schema, ["SELECT"]);

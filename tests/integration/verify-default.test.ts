@@ -58,7 +58,11 @@ const BREAKAGES: Breakage[] = [
         sql: inPostgres("ALTER ROLE hive_agent SET search_path = public, extensions"),
         fails: ["default-search-path agent"],
     },
-    { title: "hive_genie has no USAGE on the extensions schema", sql: inHive("REVOKE USAGE ON SCHEMA extensions FROM hive_genie"), fails: ["vector genie"] },
+    {
+        title: "nobody may use the extensions schema any more",
+        sql: inHive("REVOKE USAGE ON SCHEMA extensions FROM PUBLIC"),
+        fails: ["vector agent", "vector genie", "vector workspace"],
+    },
     {
         title: "the outputs carry a wrong password for agent",
         outputs: (_good, server) => server.outputs(DEFAULT_LAYOUT, { agent: randomPassword({ special: true }) }),

@@ -20,8 +20,8 @@ describe("the container's healthcheck", () => {
 
     it("probes often enough that `pulumi up` moves on within seconds of the server being ready", () => {
         const { interval, timeout } = run.get(CONTAINER, "hive-postgres-container").inputs.healthcheck;
-        assert.ok(seconds(interval) <= 5, `interval ${interval}`);
-        assert.ok(seconds(timeout) <= seconds(interval), `timeout ${timeout} within the interval ${interval}`);
+        assert.ok(seconds(interval) <= 2, `interval ${interval}`);
+        assert.ok(seconds(timeout) >= 1 && seconds(timeout) <= 5, `timeout ${timeout}: room for a loaded machine, no hang`);
     });
 
     it("tolerates a slow probe but reports a dead server within two minutes of its start period", () => {

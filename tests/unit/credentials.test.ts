@@ -1,36 +1,53 @@
 /**
- * The generated credentials: strong enough, and each rotation keeper wired to its own value.
+ * The generated credentials: one random seed, per-mode values derived from it, each rotation
+ * counter wired to its own value.
  */
 import { strict as assert } from "assert";
+import * as fc from "fast-check";
+import { apiKeyFor, deriveCredential } from "../../lib/credentials";
 import { runStack, type StackRun, unwrap } from "./harness";
 
 const PASSWORD = "random:index/randomPassword:RandomPassword";
-/** Shortest generated secret we accept: 32 characters of a 64-symbol alphabet is 192 bits. */
-const MIN_LENGTH = 32;
 
-describe("generated credentials", () => {
+describe("the credential seed", () => {
     let run: StackRun;
     before(async () => (run = await runStack()));
 
-    it(`are at least ${MIN_LENGTH} characters, for role passwords and API keys alike`, () => {
-        const passwords = run.ofType(PASSWORD);
-        assert.ok(passwords.length >= 6, `${passwords.length} generated`);
-        for (const password of passwords) {
-            assert.ok(password.inputs.length >= MIN_LENGTH, `${password.name}: length ${password.inputs.length}`);
-        }
+    it("is one random resource of at least 64 characters", () => {
+        const seeds = run.ofType(PASSWORD);
+        assert.deepEqual(
+            seeds.map((seed) => seed.name),
+            ["hive-credentials-seed"],
+        );
+        assert.ok(seeds[0].inputs.length >= 64, `length ${seeds[0].inputs.length}`);
+    });
+});
+
+describe("derived credentials", () => {
+    it("are 256-bit, URL- and shell-safe, and differ per purpose, mode and rotation", () => {
+        fc.assert(
+            fc.property(fc.string({ minLength: 1 }), fc.string({ minLength: 1 }), fc.nat(), (seed, mode, rotation) => {
+                const password = deriveCredential(seed, "role-password", mode, rotation);
+                assert.match(password, /^[A-Za-z0-9_-]{43}$/);
+                assert.notEqual(password, deriveCredential(seed, "api-key", mode, rotation));
+                assert.notEqual(password, deriveCredential(seed, "role-password", mode, rotation + 1));
+                assert.notEqual(password, deriveCredential(seed, "role-password", `${mode}x`, rotation));
+                assert.notEqual(password, deriveCredential(`${seed}x`, "role-password", mode, rotation));
+                assert.equal(password, deriveCredential(seed, "role-password", mode, rotation), "stable");
+            }),
+            { numRuns: 1000 },
+        );
     });
 
-    it("use URL- and shell-safe characters only", () => {
-        for (const password of run.ofType(PASSWORD)) {
-            const special = password.inputs.special ? (password.inputs.overrideSpecial ?? "!@#$%&*()-_=+[]{}<>:?") : "";
-            assert.match(special, /^[-_]*$/, `${password.name} may generate ${special}`);
-        }
+    it("give API keys the seeds' mode prefix", () => {
+        assert.match(apiKeyFor("s", "agent", 0), /^hive_agent_[A-Za-z0-9_-]{43}$/);
     });
 });
 
 describe("API key rotation", () => {
     it("bumping a mode's apiKeyRotation changes that mode's key and nothing else", async () => {
         const before = await unwrap(runStack().then((run) => run.outputs.apiKeys));
+        const beforeUrls = await unwrap(runStack().then((run) => run.outputs.libpqUrls));
         const rotated = await runStack({
             modes: {
                 workspace: { schemas: ["public", "agno", "hive"] },
@@ -42,7 +59,6 @@ describe("API key rotation", () => {
         assert.notEqual(after.agent, before.agent);
         assert.equal(after.workspace, before.workspace);
         assert.equal(after.genie, before.genie);
-        assert.deepEqual(rotated.get(PASSWORD, "hive-credentials-agent-api-key").inputs.keepers, { rotation: "1" });
-        assert.deepEqual(rotated.get(PASSWORD, "hive-credentials-agent-password").inputs.keepers, { rotation: "0" });
+        assert.deepEqual(await unwrap(rotated.outputs.libpqUrls), beforeUrls, "role passwords unchanged");
     });
 });

@@ -40,13 +40,13 @@ const PROJECT = "hive-db";
 const STACK = "dev";
 const INDEX = path.resolve(__dirname, "../../index.ts");
 
+/** What the mocked RandomPassword returns: the seed every credential derives from. */
+export const MOCK_SEED = "mock-seed-of-the-credentials";
+
 /** Provider-computed outputs the program reads, keyed by resource type. */
 const COMPUTED_STATE: Record<string, (name: string, inputs: Record<string, any>) => Record<string, unknown>> = {
     "docker:index/remoteImage:RemoteImage": (name) => ({ imageId: `sha256:${name}` }),
-    // Full of URL-reserved characters, and new whenever a keeper changes, as the real provider does.
-    "random:index/randomPassword:RandomPassword": (name, inputs) => ({
-        result: `pw-${name}-${Object.values(inputs.keepers ?? {}).join("-")}-@:/?#%& +`,
-    }),
+    "random:index/randomPassword:RandomPassword": () => ({ result: MOCK_SEED }),
 };
 
 interface RegisterRequest {

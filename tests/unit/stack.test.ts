@@ -127,7 +127,7 @@ describe("the default stack: the database layer", () => {
         const provider = run.get(T.pgProvider, "hive-database-provider");
         const component = run.get("hive-db:postgresql:HiveDatabase", "hive-database");
         const pgResources = run.resources.filter((r) => r.type.startsWith("postgresql:"));
-        assert.ok(pgResources.length > 20, `${pgResources.length} resources`);
+        assert.ok(pgResources.length > 15, `${pgResources.length} resources`);
         for (const resource of pgResources) {
             assert.equal(resource.provider, `${provider.urn}::${provider.name}-id`, resource.name);
             assert.equal(resource.parent, component.urn, resource.name);
@@ -211,18 +211,13 @@ describe("the default stack: privileges and outputs", () => {
 
     it("grants exactly what each mode needs and revokes PUBLIC", () => {
         assert.deepEqual(grantTable(run), [
-            "hive_agent hive - database: CONNECT,TEMPORARY",
-            "hive_agent hive agent schema: CREATE,USAGE",
-            "hive_agent hive extensions schema: USAGE",
-            "hive_genie hive - database: CONNECT,TEMPORARY",
-            "hive_genie hive extensions schema: USAGE",
-            "hive_genie hive genie schema: CREATE,USAGE",
-            "hive_workspace hive - database: CONNECT,TEMPORARY",
-            "hive_workspace hive agno schema: CREATE,USAGE",
-            "hive_workspace hive extensions schema: USAGE",
-            "hive_workspace hive hive schema: CREATE,USAGE",
-            "hive_workspace hive public schema: CREATE,USAGE",
+            // Each role owns its schemas (every privilege, no grant needed); CREATE on the database
+            // lets the apps run `CREATE SCHEMA IF NOT EXISTS` at startup.
+            "hive_agent hive - database: CONNECT,CREATE,TEMPORARY",
+            "hive_genie hive - database: CONNECT,CREATE,TEMPORARY",
+            "hive_workspace hive - database: CONNECT,CREATE,TEMPORARY",
             "public hive - database: (revoke all)",
+            "public hive extensions schema: USAGE",
             "public hive public schema: (revoke all)",
         ]);
         for (const grant of run.ofType(T.grant)) {
@@ -231,10 +226,14 @@ describe("the default stack: privileges and outputs", () => {
         assert.equal(run.ofType(T.defaults).length, 0, "no readers configured, no default privileges");
     });
 
-    it("makes grants wait for the role and schema they name", () => {
-        const grant = run.get(T.grant, "hive-database-grant-hive_agent-hive-agent-schema");
-        assert.ok(dependsOn(grant, run.get(T.role, "hive-database-role-agent")));
-        assert.ok(dependsOn(grant, run.get(T.schema, "hive-database-schema-hive-agent")));
+    it("makes grants wait for the role, database and schema they name", () => {
+        const connect = run.get(T.grant, "hive-database-grant-hive_agent-hive-database");
+        assert.ok(dependsOn(connect, run.get(T.role, "hive-database-role-agent")));
+        assert.ok(dependsOn(connect, run.get(T.database, "hive-database-db-hive")));
+        const extensions = run.get(T.grant, "hive-database-grant-public-hive-extensions-schema");
+        assert.ok(dependsOn(extensions, run.get(T.schema, "hive-database-schema-hive-extensions")));
+        const publicSchema = run.get(T.grant, "hive-database-grant-public-hive-public-schema");
+        assert.ok(dependsOn(publicSchema, run.get(T.schema, "hive-database-schema-hive-public")), "after the owner change");
     });
 
     it("exports the server and per-mode facts", async () => {

@@ -1,8 +1,10 @@
 import { strict as assert } from "assert";
+import { deriveCredential } from "../../lib/credentials";
 import * as pulumi from "@pulumi/pulumi";
 import { parse } from "pg-connection-string";
 import { ConfigError } from "../../lib/config";
 import { grantTable, isSecret, isSecretInput, RecordedResource, reveal, runStack, StackRun, unwrap } from "./harness";
+import { MOCK_SEED } from "./harness";
 
 import { SECRET_OUTPUT_KEYS as SECRET_OUTPUTS } from "../../lib/outputs";
 
@@ -24,14 +26,13 @@ describe("secrets", () => {
         assert.equal(await isSecret(run.outputs.databaseName), false);
     });
 
-    it("puts the role's own generated password into its URLs, percent-encoded", async () => {
+    it("puts the role's own generated password into its URLs", async () => {
         const role = run.get("postgresql:index/role:Role", "hive-database-role-agent");
         assert.ok(isSecretInput(role.inputs.password), "the role's password input is secret");
         const password: string = reveal(role.inputs.password);
-        assert.match(password, /[@:/?#%& +]/, "the mock password has reserved characters");
+        assert.equal(password, deriveCredential(MOCK_SEED, "role-password", "agent", 0));
         const url = await unwrap(run.outputs.libpqUrls.agent);
-        assert.ok(url.includes(`:${encodeURIComponent(password)}@`), "URL carries the encoded password");
-        assert.ok(!url.includes(password), "never the raw password");
+        assert.ok(url.includes(`:${password}@`), "URL carries the password (URL-safe: no encoding needed)");
         const env = await unwrap(run.outputs.envFiles.agent);
         assert.ok(env.includes(`HIVE_DATABASE_URL=${await unwrap(run.outputs.databaseUrls.agent)}\n`));
     });
@@ -171,12 +172,9 @@ describe("password rotation", () => {
         const after = await snapshot(rotated);
         assert.deepEqual([...after.keys()].sort(), [...before.keys()].sort(), "no resource added or removed");
         const changed = [...after.keys()].filter((key) => after.get(key) !== before.get(key)).sort();
-        assert.deepEqual(changed, [
-            "postgresql:index/role:Role::hive-database-role-agent",
-            "random:index/randomPassword:RandomPassword::hive-credentials-agent-password",
-        ]);
+        assert.deepEqual(changed, ["postgresql:index/role:Role::hive-database-role-agent"]);
         const url = await unwrap(rotated.outputs.libpqUrls.agent);
-        assert.ok(url.includes(encodeURIComponent("-1-")), "the agent URL carries the new password");
+        assert.ok(url.includes(`:${deriveCredential(MOCK_SEED, "role-password", "agent", 1)}@`), "the agent URL carries the new password");
     });
 });
 
