@@ -52,7 +52,9 @@ export function planPrivileges(layout: Layout): { grants: GrantSpec[]; defaultPr
     const byName = new Map(layout.modes.map((mode) => [mode.name, mode]));
     const defaultPrivileges: DefaultPrivilegeSpec[] = [];
     for (const mode of layout.modes) {
-        grant(mode.role, mode.database, "database", undefined, ["CONNECT", "TEMPORARY"]);
+        // CREATE: the apps run `CREATE SCHEMA IF NOT EXISTS` for their own schemas at every start, and
+        // PostgreSQL checks CREATE on the database before it looks for the schema (docs/security.md).
+        grant(mode.role, mode.database, "database", undefined, ["CONNECT", "CREATE", "TEMPORARY"]);
         grant(mode.role, mode.database, "schema", layout.extensionsSchema, ["USAGE"]);
         for (const schema of mode.schemas) {
             grant(mode.role, mode.database, "schema", schema, ["CREATE", "USAGE"]);

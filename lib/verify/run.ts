@@ -15,6 +15,7 @@ import {
 } from "./mode-checks";
 import type { StackOutputs } from "./input";
 import { makeRedactor } from "./redact";
+import { checkStartupSchemas, checkUnmanagedObjects } from "./startup-checks";
 import type { CheckId, CheckResult } from "./results";
 import { describeError } from "./sql";
 import { type ModeTarget, modeTargets, secretsInOutputs } from "./targets";
@@ -31,12 +32,16 @@ async function guarded(id: CheckId, subject: string, check: () => Promise<CheckR
     }
 }
 
-const SESSION_CHECKS: ReadonlyArray<[CheckId, (client: Client, target: ModeTarget) => Promise<CheckResult>]> = [
+type SessionCheck = (client: Client, target: ModeTarget, all: readonly ModeTarget[]) => Promise<CheckResult>;
+
+const SESSION_CHECKS: ReadonlyArray<[CheckId, SessionCheck]> = [
     ["search-path", checkSearchPath],
     ["default-search-path", (_client, target) => checkDefaultSearchPath(target)],
     ["own-schema", checkOwnSchema],
     ["vector", checkVector],
     ["role-attributes", checkRoleAttributes],
+    ["startup-schemas", checkStartupSchemas],
+    ["unmanaged-objects", checkUnmanagedObjects],
 ];
 
 /**
@@ -70,7 +75,7 @@ export async function verifyStack(outputs: StackOutputs): Promise<CheckResult[]>
                 const client = sessions.get(target.mode);
                 results.push(
                     client
-                        ? await guarded(id, target.mode, () => check(client, target))
+                        ? await guarded(id, target.mode, () => check(client, target, targets))
                         : { id, subject: target.mode, status: "skip", detail: `cannot connect as ${target.role}` },
                 );
             }

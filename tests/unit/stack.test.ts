@@ -206,13 +206,13 @@ describe("the default stack: privileges and outputs", () => {
 
     it("grants exactly what each mode needs and revokes PUBLIC", () => {
         assert.deepEqual(grantTable(run), [
-            "hive_agent hive - database: CONNECT,TEMPORARY",
+            "hive_agent hive - database: CONNECT,CREATE,TEMPORARY",
             "hive_agent hive agent schema: CREATE,USAGE",
             "hive_agent hive extensions schema: USAGE",
-            "hive_genie hive - database: CONNECT,TEMPORARY",
+            "hive_genie hive - database: CONNECT,CREATE,TEMPORARY",
             "hive_genie hive extensions schema: USAGE",
             "hive_genie hive genie schema: CREATE,USAGE",
-            "hive_workspace hive - database: CONNECT,TEMPORARY",
+            "hive_workspace hive - database: CONNECT,CREATE,TEMPORARY",
             "hive_workspace hive agno schema: CREATE,USAGE",
             "hive_workspace hive extensions schema: USAGE",
             "hive_workspace hive hive schema: CREATE,USAGE",
