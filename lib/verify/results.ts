@@ -17,6 +17,7 @@ export const CHECK_TITLES = {
     "unmanaged-objects": "owns no schema/extension beyond config",
     "env-file": "env file matches the outputs",
     isolation: "refused in another mode's schemas",
+    "read-url": "read URL: SELECT only, in the owners' schemas",
     "public-privileges": "PUBLIC has no CONNECT/TEMP/CREATE",
 } as const;
 

@@ -5,6 +5,7 @@ import type { Client } from "pg";
 
 import { checkEnvFile, checkNodePostgres, checkPsql, checkServer, checkSqlalchemyUrl } from "./connect-checks";
 import { checkIsolation } from "./isolation";
+import { checkReadUrls } from "./read-checks";
 import {
     checkDefaultSearchPath,
     checkOwnSchema,
@@ -85,6 +86,7 @@ export async function verifyStack(outputs: StackOutputs): Promise<CheckResult[]>
         }
 
         results.push(...(await checkIsolation(targets, sessions)));
+        results.push(...(await checkReadUrls(targets, sessions)));
 
         // pg_database is a shared catalog: any mode's session can read every database's ACL.
         const anySession = sessions.values().next().value;
