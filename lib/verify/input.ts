@@ -14,7 +14,7 @@ export const SECRET_PLACEHOLDER = "[secret]";
 /** Bad input: the message lists every problem and never contains a value from the input. */
 export class OutputsError extends Error {
     constructor(readonly problems: string[]) {
-        super(`the stack outputs cannot be verified:\n  - ${problems.join("\n  - ")}`);
+        super(`the stack outputs cannot be used:\n  - ${problems.join("\n  - ")}`);
         this.name = "OutputsError";
     }
 }
