@@ -51,7 +51,9 @@ export function selectModes(outputs: StackOutputs, wanted: readonly string[]): s
     return wanted.length === 0 ? [...outputs.modeNames] : outputs.modeNames.filter((mode) => wanted.includes(mode));
 }
 
-function existing(path: string): { kind: "none" } | { kind: "other"; what: string } | { kind: "file"; content: string; mode: number } {
+type Existing = { kind: "none" } | { kind: "link" } | { kind: "special" } | { kind: "file"; content: string; mode: number };
+
+function existing(path: string): Existing {
     let stat;
     try {
         stat = lstatSync(path);
@@ -59,8 +61,8 @@ function existing(path: string): { kind: "none" } | { kind: "other"; what: strin
         if ((error as NodeJS.ErrnoException).code === "ENOENT") return { kind: "none" };
         throw error;
     }
-    if (stat.isSymbolicLink()) return { kind: "other", what: "a symbolic link" };
-    if (!stat.isFile()) return { kind: "other", what: "not a regular file" };
+    if (stat.isSymbolicLink()) return { kind: "link" };
+    if (!stat.isFile()) return { kind: "special" };
     return { kind: "file", content: readFileSync(path, "utf8"), mode: stat.mode & 0o777 };
 }
 
@@ -68,11 +70,16 @@ function existing(path: string): { kind: "none" } | { kind: "other"; what: strin
 function planOne(mode: string, path: string, content: string, force: boolean): EnvFilePlan {
     const plan = (status: EnvFileStatus, reason?: string): EnvFilePlan => ({ mode, path, status, reason, content });
     const found = existing(path);
-    if (found.kind === "none") return plan("created");
-    if (found.kind === "other") {
-        return force && found.what === "a symbolic link"
-            ? plan("updated", "--force: replaced a symbolic link")
-            : plan("refused", `${found.what}${found.what === "a symbolic link" ? "; use --force to replace the link" : ""}`);
+    switch (found.kind) {
+        case "none":
+            return plan("created");
+        case "special":
+            return plan("refused", "not a regular file");
+        case "link":
+            // Writing through a link would put credentials wherever it points: replace the link itself.
+            return force
+                ? plan("updated", "--force: replaced a symbolic link")
+                : plan("refused", "a symbolic link; use --force to replace the link");
     }
     if (!found.content.startsWith(ENV_FILE_MARK)) {
         return force

@@ -159,6 +159,19 @@ describe("npm run env: what it refuses", function () {
     });
 });
 
+describe("npm run env: what it never replaces", function () {
+    this.timeout(120_000);
+    useEnvDirectory();
+
+    it("refuses a directory in a file's place, even with --force", async () => {
+        mkdirSync(join(dir, "out", "shared.env"), { recursive: true });
+        const run = await env(outputsWith("a"), "--mode", "shared", "--force");
+        assert.equal(run.code, 1);
+        assert.match(run.stdout, /^refused +\S*shared\.env: not a regular file$/m);
+        assert.ok(lstatSync(join(dir, "out", "shared.env")).isDirectory());
+    });
+});
+
 describe("npm run env: bad input", function () {
     this.timeout(120_000);
     useEnvDirectory();
