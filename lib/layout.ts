@@ -49,3 +49,29 @@ export function resolveLayout(config: HiveDbConfig): Layout {
 export function perMode<Mode extends { name: string }, T>(modes: readonly Mode[], value: (mode: Mode) => T): Record<string, T> {
     return Object.fromEntries(modes.map((mode) => [mode.name, value(mode)]));
 }
+
+/** What read access depends on: layout modes and verify's view of the outputs both have it. */
+export interface ReadableMode {
+    name: string;
+    database: string;
+    schemas: readonly string[];
+    readers: readonly string[];
+}
+
+/**
+ * Per reader mode, per database it reads that is not its own: the search_path of its read
+ * connection there, the schemas of every mode in that database it reads (mode order), then the
+ * extensions schema. A reader of a mode in its own database reaches it through its own connection.
+ * Every mode is a key, with `{}` when it reads nothing elsewhere.
+ */
+export function readSearchPaths(modes: readonly ReadableMode[], extensionsSchema: string): Record<string, Record<string, string[]>> {
+    const readable = perMode(modes, (): Record<string, string[]> => ({}));
+    for (const owner of modes) {
+        for (const reader of modes.filter((mode) => owner.readers.includes(mode.name) && mode.database !== owner.database)) {
+            (readable[reader.name][owner.database] ??= []).push(...owner.schemas);
+        }
+    }
+    const withExtensions = (schemas: Record<string, string[]>) =>
+        Object.fromEntries(Object.entries(schemas).map(([database, list]) => [database, [...list, extensionsSchema]]));
+    return perMode(modes, (mode) => withExtensions(readable[mode.name]));
+}

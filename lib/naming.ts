@@ -39,6 +39,17 @@ export function managedDatabases(config: Pick<HiveDbConfig, "database" | "modes"
     return [...new Set([config.database, ...Object.values(config.modes).map((mode) => databaseFor(config, mode))])];
 }
 
+/**
+ * The `.env` variable of a reader's URL for another database: `HIVE_READ_DATABASE_URL_` + the
+ * database name upper-cased. Database names are validated identifiers (`[a-z_][a-z0-9_]*`), so the
+ * result is a valid variable name and distinct databases give distinct names.
+ */
+export function readUrlEnvKey(database: string): string {
+    return `${READ_URL_ENV_PREFIX}${database.toUpperCase()}`;
+}
+
+export const READ_URL_ENV_PREFIX = "HIVE_READ_DATABASE_URL_";
+
 /** The named volume holding PGDATA. */
 export function volumeNameFor(container: Pick<ContainerConfig, "name" | "volume">): string {
     return container.volume ?? `${container.name}-data`;

@@ -5,7 +5,8 @@
  */
 import { z } from "zod";
 import { dotenvLine } from "./dotenv";
-import { type Layout, type ModeLayout, perMode } from "./layout";
+import { type Layout, type ModeLayout, perMode, readSearchPaths } from "./layout";
+import { readUrlEnvKey } from "./naming";
 import { libpqUrl, sqlalchemyUrl } from "./urls";
 
 const name = z.string().min(1);
@@ -40,6 +41,15 @@ export const secretOutputsSchema = z.object({
     databaseUrls: byMode(name),
     /** libpq URL (`postgresql://`) for psql, psycopg.connect and node-postgres. */
     libpqUrls: byMode(name),
+    /**
+     * Per database of another mode this mode may read (seed 004's shared knowledge): a SQLAlchemy URL
+     * as this mode's role, its search_path the schemas it may read there + the extensions schema.
+     * `{}` for a mode that reads nothing in another database. In the `.env` body as
+     * `HIVE_READ_DATABASE_URL_<DATABASE>`.
+     */
+    readUrls: byMode(z.record(z.string(), name)),
+    /** The same read connections as libpq URLs. */
+    readLibpqUrls: byMode(z.record(z.string(), name)),
     /** A ready-to-write `.env` body. */
     envFiles: byMode(z.string()),
     /** The app's API key (also in its `.env`). */
@@ -91,13 +101,26 @@ export function publicOutputs(layout: Layout, server: ServerEndpoint, docker?: D
     };
 }
 
-/** One mode's URLs and `.env` body. */
-export function modeConnection(server: ServerEndpoint, mode: ModeLayout, password: string, apiKey: string) {
-    const parts = { host: server.host, port: server.port, database: mode.database, user: mode.role, password, searchPath: mode.searchPath };
+/**
+ * One mode's URLs and `.env` body. `reads`: per database of another mode it may read, the
+ * search_path of its read connection there (`readSearchPaths`).
+ */
+export function modeConnection(
+    server: ServerEndpoint,
+    mode: ModeLayout,
+    password: string,
+    apiKey: string,
+    reads: Readonly<Record<string, readonly string[]>> = {},
+) {
+    const endpoint = { host: server.host, port: server.port, user: mode.role, password };
+    const parts = { ...endpoint, database: mode.database, searchPath: mode.searchPath };
     const databaseUrl = sqlalchemyUrl(parts);
+    const readParts = Object.entries(reads).map(([database, searchPath]) => ({ ...endpoint, database, searchPath }));
+    const readUrls = Object.fromEntries(readParts.map((read) => [read.database, sqlalchemyUrl(read)]));
     const lines = [
-        `# ${mode.name} mode: written by the hive-db stack; regenerate with "pulumi stack output envFiles --show-secrets".`,
+        `# ${mode.name} mode: from the hive-db stack outputs; write it with "npm run env" (README: Writing .env files for the apps).`,
         dotenvLine("HIVE_DATABASE_URL", databaseUrl),
+        ...Object.entries(readUrls).map(([database, url]) => dotenvLine(readUrlEnvKey(database), url)),
         dotenvLine("HIVE_API_PORT", String(mode.apiPort)),
         dotenvLine("HIVE_API_KEY", apiKey),
         dotenvLine("HIVE_DB_SCHEMA", mode.schemas[0]),
@@ -107,17 +130,28 @@ export function modeConnection(server: ServerEndpoint, mode: ModeLayout, passwor
         dotenvLine("POSTGRES_USER", mode.role),
         dotenvLine("POSTGRES_PASSWORD", password),
     ];
-    return { databaseUrl, libpqUrl: libpqUrl(parts), envFile: lines.join("\n") + "\n" };
+    return {
+        databaseUrl,
+        libpqUrl: libpqUrl(parts),
+        readUrls,
+        readLibpqUrls: Object.fromEntries(readParts.map((read) => [read.database, libpqUrl(read)])),
+        envFile: lines.join("\n") + "\n",
+    };
 }
 
 export function secretOutputs(layout: Layout, server: ServerEndpoint, secrets: ModeSecrets): SecretOutputs {
+    const reads = readSearchPaths(layout.modes, layout.extensionsSchema);
     const connections = perMode(layout.modes, (mode) =>
-        modeConnection(server, mode, secrets.passwords[mode.name], secrets.apiKeys[mode.name]),
+        modeConnection(server, mode, secrets.passwords[mode.name], secrets.apiKeys[mode.name], reads[mode.name]),
     );
+    const each = <T>(value: (connection: (typeof connections)[string]) => T) =>
+        perMode(layout.modes, (mode) => value(connections[mode.name]));
     return {
-        databaseUrls: perMode(layout.modes, (mode) => connections[mode.name].databaseUrl),
-        libpqUrls: perMode(layout.modes, (mode) => connections[mode.name].libpqUrl),
-        envFiles: perMode(layout.modes, (mode) => connections[mode.name].envFile),
+        databaseUrls: each((connection) => connection.databaseUrl),
+        libpqUrls: each((connection) => connection.libpqUrl),
+        readUrls: each((connection) => connection.readUrls),
+        readLibpqUrls: each((connection) => connection.readLibpqUrls),
+        envFiles: each((connection) => connection.envFile),
         apiKeys: perMode(layout.modes, (mode) => secrets.apiKeys[mode.name]),
     };
 }

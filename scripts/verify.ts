@@ -6,8 +6,7 @@
  *
  * Exit status: 0 every check passed, 1 a check failed, 2 the input could not be used.
  */
-import { readFileSync } from "node:fs";
-
+import { readOutputsText, UsageError } from "../lib/cli";
 import { OutputsError, allPassed, formatReport, parseStackOutputs, redactorFor, verifyStack } from "../lib/verify/run";
 
 const USAGE = `usage: pulumi stack output --json --show-secrets | npm run --silent verify
@@ -17,25 +16,8 @@ function readInput(args: string[]): string {
     if (args.length > 1 || args.some((arg) => arg === "-h" || arg === "--help")) {
         throw new UsageError(USAGE);
     }
-    const source = args[0] ?? "-";
-    if (source === "-") {
-        if (process.stdin.isTTY) {
-            throw new UsageError(`no outputs on stdin\n${USAGE}`);
-        }
-        const text = readFileSync(0, "utf8");
-        if (text.trim() === "") {
-            throw new UsageError(`stdin is empty\n${USAGE}`);
-        }
-        return text;
-    }
-    try {
-        return readFileSync(source, "utf8");
-    } catch (error) {
-        throw new UsageError(`cannot read ${source}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
-    }
+    return readOutputsText(args[0] ?? "-", USAGE);
 }
-
-class UsageError extends Error {}
 
 async function main(): Promise<number> {
     let outputs;

@@ -10,6 +10,7 @@ import type { Client } from "pg";
 import { type CheckResult, resultFor } from "./results";
 import { connect, describeError } from "./sql";
 import { type ModeTarget, withoutPassword } from "./targets";
+import { READ_URL_ENV_PREFIX, readUrlEnvKey } from "../naming";
 import { LIBPQ_SCHEME, SQLALCHEMY_SCHEME } from "../urls";
 
 const run = promisify(execFile);
@@ -147,5 +148,15 @@ export function checkEnvFile(target: ModeTarget, apiPort: number | undefined): C
     if (apiPort !== undefined && env.get("HIVE_API_PORT") !== String(apiPort)) {
         problems.push(`HIVE_API_PORT is ${env.get("HIVE_API_PORT") ?? "missing"}, apiPorts.${target.mode} is ${apiPort}`);
     }
-    return problems.length === 0 ? result("pass", "HIVE_DATABASE_URL and HIVE_API_PORT match") : result("fail", problems.join("; "));
+    const readKeys = target.reads.map((read) => readUrlEnvKey(read.database));
+    for (const read of target.reads) {
+        const key = readUrlEnvKey(read.database);
+        if (env.get(key) !== read.sqlalchemyUrl) {
+            problems.push(env.has(key) ? `${key} differs from readUrls.${target.mode}.${read.database}` : `no ${key}`);
+        }
+    }
+    const stray = [...env.keys()].filter((key) => key.startsWith(READ_URL_ENV_PREFIX) && !readKeys.includes(key));
+    if (stray.length > 0) problems.push(`${stray.join(", ")}: not in readUrls.${target.mode}`);
+    const checked = ["HIVE_DATABASE_URL", ...readKeys, "HIVE_API_PORT"];
+    return problems.length === 0 ? result("pass", `${checked.join(", ")} match`) : result("fail", problems.join("; "));
 }

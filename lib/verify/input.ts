@@ -2,7 +2,9 @@
  * verify's input: the stack outputs (`pulumi stack output --json --show-secrets`), validated
  * against the stack's own outputs contract (lib/outputs.ts).
  */
+import { readSearchPaths } from "../layout";
 import { stackOutputsSchema, type StackOutputs } from "../outputs";
+import { readableModes } from "./targets";
 
 export type { StackOutputs } from "../outputs";
 
@@ -12,7 +14,7 @@ export const SECRET_PLACEHOLDER = "[secret]";
 /** Bad input: the message lists every problem and never contains a value from the input. */
 export class OutputsError extends Error {
     constructor(readonly problems: string[]) {
-        super(`the stack outputs cannot be verified:\n  - ${problems.join("\n  - ")}`);
+        super(`the stack outputs cannot be used:\n  - ${problems.join("\n  - ")}`);
         this.name = "OutputsError";
     }
 }
@@ -71,6 +73,8 @@ const PER_MODE_FIELDS = [
     "apiPorts",
     "databaseUrls",
     "libpqUrls",
+    "readUrls",
+    "readLibpqUrls",
     "envFiles",
     "apiKeys",
 ] as const satisfies ReadonlyArray<keyof StackOutputs>;
@@ -109,6 +113,28 @@ function relationProblems(outputs: StackOutputs): string[] {
     return problems;
 }
 
+/** Each mode has a read URL for exactly the other databases it may read (`readers`), no more. */
+function readUrlProblems(outputs: StackOutputs): string[] {
+    const expected = readSearchPaths(readableModes(outputs), outputs.extensionsSchema);
+    const problems: string[] = [];
+    for (const field of ["readUrls", "readLibpqUrls"] as const) {
+        for (const mode of outputs.modeNames) {
+            const actual = Object.keys(outputs[field][mode]);
+            const wanted = Object.keys(expected[mode]);
+            for (const database of wanted.filter((name) => !actual.includes(name))) {
+                problems.push(`${field}.${mode}.${database} is missing: mode '${mode}' reads a mode in database '${database}'`);
+            }
+            for (const database of actual.filter((name) => !wanted.includes(name))) {
+                problems.push(`${field}.${mode}.${database}: mode '${mode}' reads no mode in database '${database}' (see readers)`);
+            }
+        }
+    }
+    return problems;
+}
+
 function consistencyProblems(outputs: StackOutputs): string[] {
-    return [...coverageProblems(outputs), ...relationProblems(outputs)];
+    const coverage = coverageProblems(outputs);
+    const relations = relationProblems(outputs);
+    // Read URLs are judged against modes, databases and readers: only once those are sound.
+    return [...coverage, ...relations, ...(coverage.length + relations.length === 0 ? readUrlProblems(outputs) : [])];
 }

@@ -23,17 +23,18 @@ import {
 } from "./sql";
 import type { ModeTarget } from "./targets";
 
-type Sessions = ReadonlyMap<string, Client>;
+export type Sessions = ReadonlyMap<string, Client>;
 
-interface OwnerProbes {
+export interface OwnerProbes {
     /** schema → probe table name; complete only when `problem` is undefined. */
     tables: Map<string, string>;
     problem?: string;
 }
 
-const qualified = (schema: string, table: string) => `${escapeIdentifier(schema)}.${escapeIdentifier(table)}`;
+export const qualified = (schema: string, table: string) => `${escapeIdentifier(schema)}.${escapeIdentifier(table)}`;
 
-async function createProbes(owner: ModeTarget, client: Client): Promise<OwnerProbes> {
+/** A committed table in each of the owner's schemas, so other sessions see it (with the owner's default privileges). */
+export async function createProbes(owner: ModeTarget, client: Client): Promise<OwnerProbes> {
     const probes: OwnerProbes = { tables: new Map() };
     const table = probeName();
     for (const schema of owner.schemas) {
@@ -48,7 +49,7 @@ async function createProbes(owner: ModeTarget, client: Client): Promise<OwnerPro
     return probes;
 }
 
-async function dropProbes(client: Client, probes: OwnerProbes): Promise<void> {
+export async function dropProbes(client: Client, probes: OwnerProbes): Promise<void> {
     for (const [schema, table] of probes.tables) {
         await client.query(`DROP TABLE IF EXISTS ${qualified(schema, table)}`).catch(() => undefined);
     }

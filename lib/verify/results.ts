@@ -13,8 +13,11 @@ export const CHECK_TITLES = {
     "own-schema": "unqualified CREATE lands in own schema",
     vector: "vector type usable",
     "role-attributes": "no SUPERUSER/CREATEDB/CREATEROLE",
+    "startup-schemas": "CREATE SCHEMA IF NOT EXISTS own schemas",
+    "unmanaged-objects": "owns no schema/extension beyond config",
     "env-file": "env file matches the outputs",
     isolation: "refused in another mode's schemas",
+    "read-url": "read URL: SELECT only, in the owners' schemas",
     "public-privileges": "PUBLIC has no CONNECT/TEMP/CREATE",
 } as const;
 

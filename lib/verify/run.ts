@@ -5,6 +5,7 @@ import type { Client } from "pg";
 
 import { checkEnvFile, checkNodePostgres, checkPsql, checkServer, checkSqlalchemyUrl } from "./connect-checks";
 import { checkIsolation } from "./isolation";
+import { checkReadUrls } from "./read-checks";
 import {
     checkDefaultSearchPath,
     checkOwnSchema,
@@ -15,6 +16,7 @@ import {
 } from "./mode-checks";
 import type { StackOutputs } from "./input";
 import { makeRedactor } from "./redact";
+import { checkStartupSchemas, checkUnmanagedObjects } from "./startup-checks";
 import type { CheckId, CheckResult } from "./results";
 import { describeError } from "./sql";
 import { type ModeTarget, modeTargets, secretsInOutputs } from "./targets";
@@ -31,12 +33,16 @@ async function guarded(id: CheckId, subject: string, check: () => Promise<CheckR
     }
 }
 
-const SESSION_CHECKS: ReadonlyArray<[CheckId, (client: Client, target: ModeTarget) => Promise<CheckResult>]> = [
+type SessionCheck = (client: Client, target: ModeTarget, all: readonly ModeTarget[]) => Promise<CheckResult>;
+
+const SESSION_CHECKS: ReadonlyArray<[CheckId, SessionCheck]> = [
     ["search-path", checkSearchPath],
     ["default-search-path", (_client, target) => checkDefaultSearchPath(target)],
     ["own-schema", checkOwnSchema],
     ["vector", checkVector],
     ["role-attributes", checkRoleAttributes],
+    ["startup-schemas", checkStartupSchemas],
+    ["unmanaged-objects", checkUnmanagedObjects],
 ];
 
 /**
@@ -70,7 +76,7 @@ export async function verifyStack(outputs: StackOutputs): Promise<CheckResult[]>
                 const client = sessions.get(target.mode);
                 results.push(
                     client
-                        ? await guarded(id, target.mode, () => check(client, target))
+                        ? await guarded(id, target.mode, () => check(client, target, targets))
                         : { id, subject: target.mode, status: "skip", detail: `cannot connect as ${target.role}` },
                 );
             }
@@ -80,6 +86,7 @@ export async function verifyStack(outputs: StackOutputs): Promise<CheckResult[]>
         }
 
         results.push(...(await checkIsolation(targets, sessions)));
+        results.push(...(await checkReadUrls(targets, sessions)));
 
         // pg_database is a shared catalog: any mode's session can read every database's ACL.
         const anySession = sessions.values().next().value;

@@ -54,18 +54,21 @@ export function refusalProblem(outcome: Attempt, what: string): string | undefin
 
 /**
  * Runs one statement inside the caller's open transaction, under a savepoint: whether it works or
- * not, it leaves no trace and the transaction stays usable for the next attempt.
+ * not, it leaves no trace and the transaction stays usable for the next attempt. With `keep`, what
+ * a successful statement created stays until the caller's transaction ends (and is rolled back).
  */
-export async function attempt(client: Client, sql: string): Promise<Attempt> {
+export async function attempt(client: Client, sql: string, options: { keep?: boolean } = {}): Promise<Attempt> {
     await client.query("SAVEPOINT hive_verify_attempt");
+    let outcome: Attempt;
     try {
         await client.query(sql);
-        return { allowed: true };
+        outcome = { allowed: true };
     } catch (error) {
-        return { allowed: false, state: sqlState(error), message: describeError(error) };
-    } finally {
-        await client.query("ROLLBACK TO SAVEPOINT hive_verify_attempt");
+        outcome = { allowed: false, state: sqlState(error), message: describeError(error) };
     }
+    const keep = outcome.allowed && options.keep === true;
+    await client.query(keep ? "RELEASE SAVEPOINT hive_verify_attempt" : "ROLLBACK TO SAVEPOINT hive_verify_attempt");
+    return outcome;
 }
 
 /** Runs `body` in a transaction that is always rolled back: checks never leave objects behind. */

@@ -6,6 +6,18 @@ import type { ClientConfig } from "pg";
 import { parse, toClientConfig } from "pg-connection-string";
 
 import type { StackOutputs } from "./input";
+import { type ReadableMode, readSearchPaths } from "../layout";
+
+/** One read connection of a mode into another mode's database (`readUrls`, seed 004). */
+export interface ReadTarget {
+    database: string;
+    /** What the outputs' schemas and readers say its search_path must be. */
+    searchPath: string[];
+    sqlalchemyUrl: string;
+    libpqUrl: string;
+    connection?: ClientConfig;
+    urlError?: string;
+}
 
 export interface ModeTarget {
     mode: string;
@@ -22,9 +34,40 @@ export interface ModeTarget {
     connection?: ClientConfig;
     /** Why `connection` is missing, without the URL in it. */
     urlError?: string;
+    /** Its read connections into other databases. */
+    reads: ReadTarget[];
+}
+
+/** Parses `url` into `target.connection`, or says why not in `target.urlError`. */
+function withConnection<T extends { connection?: ClientConfig; urlError?: string }>(target: T, url: string, field: string): T {
+    try {
+        target.connection = parseLibpqUrl(url);
+    } catch (error) {
+        target.urlError = `${field} does not parse: ${(error as Error).message}`;
+    }
+    return target;
+}
+
+function readTargets(outputs: StackOutputs, mode: string, expected: Record<string, string[]>): ReadTarget[] {
+    return Object.entries(expected).map(([database, searchPath]) => {
+        const libpqUrl = outputs.readLibpqUrls[mode]?.[database] ?? "";
+        const read = { database, searchPath, libpqUrl, sqlalchemyUrl: outputs.readUrls[mode]?.[database] ?? "" };
+        return withConnection<ReadTarget>(read, libpqUrl, `readLibpqUrls.${mode}.${database}`);
+    });
+}
+
+/** The modes as read access sees them, from the public outputs. */
+export function readableModes(outputs: StackOutputs): ReadableMode[] {
+    return outputs.modeNames.map((name) => ({
+        name,
+        database: outputs.databases[name],
+        schemas: outputs.schemas[name],
+        readers: outputs.readers[name] ?? [],
+    }));
 }
 
 export function modeTargets(outputs: StackOutputs): ModeTarget[] {
+    const reads = readSearchPaths(readableModes(outputs), outputs.extensionsSchema);
     return outputs.modeNames.map((mode) => {
         const target: ModeTarget = {
             mode,
@@ -36,13 +79,9 @@ export function modeTargets(outputs: StackOutputs): ModeTarget[] {
             libpqUrl: outputs.libpqUrls[mode],
             sqlalchemyUrl: outputs.databaseUrls[mode],
             envFile: outputs.envFiles?.[mode],
+            reads: readTargets(outputs, mode, reads[mode]),
         };
-        try {
-            target.connection = parseLibpqUrl(target.libpqUrl);
-        } catch (error) {
-            target.urlError = `libpqUrls.${mode} does not parse: ${(error as Error).message}`;
-        }
-        return target;
+        return withConnection(target, target.libpqUrl, `libpqUrls.${mode}`);
     });
 }
 
@@ -65,7 +104,8 @@ export function withoutPassword(url: string): string {
 
 /** Every password and API key in the outputs, in the forms they were written. */
 export function secretsInOutputs(outputs: StackOutputs): string[] {
-    const urls = [...Object.values(outputs.libpqUrls), ...Object.values(outputs.databaseUrls)];
+    const readUrls = [...Object.values(outputs.readUrls), ...Object.values(outputs.readLibpqUrls)].flatMap((urls) => Object.values(urls));
+    const urls = [...Object.values(outputs.libpqUrls), ...Object.values(outputs.databaseUrls), ...readUrls];
     const fromUrls = urls.flatMap((url) => {
         const literal = /^[a-z+]+:\/\/[^:@/?#]*:([^@/?#]*)@/i.exec(url)?.[1];
         let decoded: string | undefined;

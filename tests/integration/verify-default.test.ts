@@ -48,7 +48,8 @@ const BREAKAGES: Breakage[] = [
     {
         title: "hive_agent is a SUPERUSER (which also bypasses isolation)",
         sql: inPostgres("ALTER ROLE hive_agent SUPERUSER"),
-        fails: ["role-attributes agent", "isolation agent → workspace", "isolation agent → genie"],
+        // A superuser may also use every other mode's new schemas and give a schema to any role.
+        fails: ["role-attributes agent", "isolation agent → workspace", "isolation agent → genie", "startup-schemas agent", "startup-schemas genie", "startup-schemas workspace"],
     },
     { title: "hive_genie may CREATEDB", sql: inPostgres("ALTER ROLE hive_genie CREATEDB"), fails: ["role-attributes genie"] },
     { title: "hive_workspace may CREATEROLE", sql: inPostgres("ALTER ROLE hive_workspace CREATEROLE"), fails: ["role-attributes workspace"] },
@@ -137,7 +138,8 @@ describe("verify on the default layout: what it skips and leaves behind", functi
         // prettier-ignore
         assert.deepEqual(keysWith(results, "skip"), [
             "default-search-path agent", "isolation agent → genie", "isolation agent → workspace", "isolation genie → agent",
-            "isolation workspace → agent", "own-schema agent", "role-attributes agent", "search-path agent", "vector agent",
+            "isolation workspace → agent", "own-schema agent", "role-attributes agent", "search-path agent", "startup-schemas agent",
+            "unmanaged-objects agent", "vector agent",
         ]);
     });
 
@@ -156,6 +158,7 @@ describe("verify on the default layout: what it skips and leaves behind", functi
             const { rows } = await client.query(
                 `SELECT relname AS name FROM pg_class WHERE relname LIKE 'hive_verify_%'
                  UNION ALL SELECT rolname FROM pg_roles WHERE rolname LIKE 'hive_verify_%'
+                 UNION ALL SELECT nspname FROM pg_namespace WHERE nspname LIKE 'hive_verify_%'
                  UNION ALL SELECT datname FROM pg_database WHERE datname LIKE 'hive_verify_%'`,
             );
             return rows;

@@ -8,22 +8,50 @@ import { escapeIdentifier } from "pg";
 import { configOf, SEED_004_CONFIG } from "../fixtures/configs";
 import type { Step } from "../fixtures/stack-plan";
 import { randomPassword } from "./helpers";
-import { expectedRows, keysWith, rowKey, SHARED_KNOWLEDGE_LAYOUT, useVerifyServer } from "./verify-server";
+import { expectedRows, HOST, keysWith, rowKey, SHARED_KNOWLEDGE_LAYOUT, useVerifyServer, type VerifyServer } from "./verify-server";
 import { resolveLayout } from "../../lib/layout";
+import type { StackOutputs } from "../../lib/outputs";
+import { libpqUrl } from "../../lib/urls";
+import { withoutEnvLine, withReadUrl } from "../fixtures/output-deltas";
 
 const inKnowledge = (sql: string): Step[] => [{ database: "knowledge", sql }];
 
+const READER = "read-url workspace → knowledge";
+
+/** The workspace's read URL into knowledge, with another search_path. */
+const readUrl = (server: VerifyServer, searchPath: string[]) =>
+    libpqUrl({
+        host: HOST,
+        port: server.port,
+        database: "knowledge",
+        user: "hive_workspace",
+        password: server.passwords.workspace,
+        searchPath,
+    });
+
+interface Breakage {
+    title: string;
+    sql?: Step[];
+    outputs?: (good: StackOutputs, server: VerifyServer) => StackOutputs;
+    fails: string[];
+}
+
 // prettier-ignore
-const BREAKAGES: Array<{ title: string; sql: Step[]; fails: string[] }> = [
+const BREAKAGES: Breakage[] = [
     {
         title: "the reader may also INSERT",
         sql: inKnowledge("ALTER DEFAULT PRIVILEGES FOR ROLE hive_shared IN SCHEMA knowledge GRANT INSERT ON TABLES TO hive_workspace"),
-        fails: ["isolation workspace → shared"],
+        fails: ["isolation workspace → shared", READER],
     },
     {
         title: "the reader cannot read new tables (no default privileges)",
         sql: inKnowledge("ALTER DEFAULT PRIVILEGES FOR ROLE hive_shared IN SCHEMA knowledge REVOKE SELECT ON TABLES FROM hive_workspace"),
-        fails: ["isolation workspace → shared"],
+        fails: ["isolation workspace → shared", READER],
+    },
+    {
+        title: "the reader may create schemas in the knowledge database",
+        sql: [{ database: "postgres", sql: "GRANT CREATE ON DATABASE knowledge TO hive_workspace" }],
+        fails: [READER],
     },
     {
         title: "a non-reader may CONNECT to the knowledge database",
@@ -35,6 +63,21 @@ const BREAKAGES: Array<{ title: string; sql: Step[]; fails: string[] }> = [
         title: "PUBLIC may CONNECT to knowledge",
         sql: [{ database: "postgres", sql: "GRANT CONNECT ON DATABASE knowledge TO PUBLIC" }],
         fails: ["public-privileges knowledge", "isolation agent → shared"],
+    },
+    {
+        title: "the read URL lands on the reader's own search_path",
+        outputs: (good, server) => withReadUrl(good, "workspace", "knowledge", readUrl(server, ["public", "agno", "hive", "extensions"])),
+        fails: [READER],
+    },
+    {
+        title: "the read URL has no options (the reader's default search_path is its own schemas)",
+        outputs: (good, server) => withReadUrl(good, "workspace", "knowledge", readUrl(server, [])),
+        fails: [READER],
+    },
+    {
+        title: "the reader's .env lacks its read URL",
+        outputs: (good) => withoutEnvLine(good, "workspace", "HIVE_READ_DATABASE_URL_KNOWLEDGE"),
+        fails: ["env-file workspace"],
     },
 ];
 
@@ -50,12 +93,15 @@ describe("verify on a shared knowledge database with a reader (seed 004)", funct
         const detail = (subject: string) => results.find((result) => result.id === "isolation" && result.subject === subject)?.detail;
         assert.match(detail("workspace → shared") ?? "", /^reader: SELECT allowed/);
         assert.match(detail("agent → shared") ?? "", /CONNECT to knowledge refused/);
+        const read = results.find((result) => result.id === "read-url");
+        assert.equal(read?.detail, "search_path knowledge, extensions; SELECT allowed, INSERT and CREATE refused");
     });
 
     for (const broken of BREAKAGES) {
         it(`fails exactly on ${broken.fails.join(", ")} when ${broken.title}`, async () => {
             await server.apply(SHARED_KNOWLEDGE_LAYOUT, broken.sql);
-            assert.deepEqual(keysWith(await server.verify(server.outputs(SHARED_KNOWLEDGE_LAYOUT)), "fail"), [...broken.fails].sort());
+            const good = server.outputs(SHARED_KNOWLEDGE_LAYOUT);
+            assert.deepEqual(keysWith(await server.verify(broken.outputs?.(good, server) ?? good), "fail"), [...broken.fails].sort());
         });
     }
 });

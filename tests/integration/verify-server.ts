@@ -8,7 +8,7 @@ import { strict as assert } from "node:assert";
 import type { ClientConfig } from "pg";
 import { parse } from "pg-connection-string";
 
-import type { Layout } from "../../lib/layout";
+import { type Layout, readSearchPaths } from "../../lib/layout";
 import type { StackOutputs } from "../../lib/outputs";
 import { CHECK_TITLES, type CheckResult, validateStackOutputs, verifyStack } from "../../lib/verify/run";
 import { DEFAULT_CONFIG, layoutOf, SHARED_KNOWLEDGE_CONFIG } from "../fixtures/configs";
@@ -39,13 +39,15 @@ export const keysWith = (results: CheckResult[], status: CheckResult["status"]) 
 /** Every row verify must report for a layout: a pass that skipped a check would show up here. */
 export function expectedRows(layout: Layout, port: number): string[] {
     const perMode = (Object.keys(CHECK_TITLES) as Array<keyof typeof CHECK_TITLES>).filter(
-        (id) => !["server", "isolation", "public-privileges"].includes(id),
+        (id) => !["server", "isolation", "read-url", "public-privileges"].includes(id),
     );
     const names = layout.modes.map((mode) => mode.name);
+    const reads = readSearchPaths(layout.modes, layout.extensionsSchema);
     return [
         `server ${HOST}:${port}`,
         ...names.flatMap((name) => perMode.map((id) => `${id} ${name}`)),
         ...names.flatMap((other) => names.filter((owner) => owner !== other).map((owner) => `isolation ${other} → ${owner}`)),
+        ...names.flatMap((reader) => Object.keys(reads[reader]).map((database) => `read-url ${reader} → ${database}`)),
         ...layout.databases.map((database) => `public-privileges ${database}`),
     ].sort();
 }
