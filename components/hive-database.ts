@@ -1,7 +1,9 @@
 import * as postgresql from "@pulumi/postgresql";
 import * as pulumi from "@pulumi/pulumi";
+import { extensionGuardSql } from "../lib/extension-guard";
 import type { Layout, ModeLayout } from "../lib/layout";
 import type { ServerEndpoint } from "../lib/outputs";
+import { ExtensionGuard } from "./extension-guard";
 import { type DefaultPrivilegeSpec, type GrantSpec, needsOrdering, planPrivileges, privilegeObject, PUBLIC_ROLE } from "../lib/privileges";
 
 /** How the provider logs in: the server's endpoint plus admin credentials. */
@@ -72,7 +74,9 @@ export class HiveDatabase extends pulumi.ComponentResource {
         const childOpts = { parent: this, provider: this.provider, ...KEEP };
 
         for (const database of layout.databases) {
-            this.createDatabase(name, database, layout, existing.databases.has(database), childOpts);
+            const ready = this.createDatabase(name, database, layout, existing.databases.has(database), childOpts);
+            // Event triggers need a superuser: a managed server's admin gets no guard (docs/security.md).
+            if (connection.superuser) this.createGuard(name, database, layout, connection, ready);
         }
         for (const mode of layout.modes) {
             this.createRole(name, mode, args.rolePasswords[mode.name], existing.roles.has(mode.role), childOpts);
@@ -84,6 +88,7 @@ export class HiveDatabase extends pulumi.ComponentResource {
         this.registerOutputs({ roles: this.roles, databases: this.databases });
     }
 
+    /** The database, its extensions schema and extensions; returns what the guard must wait for. */
     private createDatabase(name: string, database: string, layout: Layout, exists: boolean, opts: pulumi.CustomResourceOptions) {
         const db = new postgresql.Database(
             `${name}-db-${database}`,
@@ -93,13 +98,34 @@ export class HiveDatabase extends pulumi.ComponentResource {
         this.databases[database] = db.name;
         // Extensions live in their own schema so a role that sees no other mode's schema can still use `vector`.
         const extensionsSchema = this.createSchema(name, database, layout.extensionsSchema, undefined, opts);
-        for (const extension of layout.extensions) {
-            new postgresql.Extension(
-                `${name}-ext-${database}-${extension}`,
-                { name: extension, database: db.name, schema: extensionsSchema.name },
-                opts,
-            );
-        }
+        const extensions = layout.extensions.map(
+            (extension) =>
+                new postgresql.Extension(
+                    `${name}-ext-${database}-${extension}`,
+                    { name: extension, database: db.name, schema: extensionsSchema.name },
+                    opts,
+                ),
+        );
+        return [extensionsSchema, ...extensions];
+    }
+
+    /** Refuses CREATE EXTENSION to the mode roles in this database (lib/extension-guard.ts). */
+    private createGuard(name: string, database: string, layout: Layout, connection: AdminLogin, after: pulumi.Resource[]) {
+        new ExtensionGuard(
+            `${name}-guard-${database}`,
+            {
+                connection: {
+                    host: connection.host,
+                    port: connection.port,
+                    user: connection.username,
+                    password: connection.password,
+                    database: this.databases[database],
+                    sslmode: connection.sslmode,
+                },
+                statements: extensionGuardSql(layout.extensionsSchema),
+            },
+            { parent: this, dependsOn: after, ...KEEP },
+        );
     }
 
     private createRole(

@@ -8,6 +8,7 @@
  */
 import { escapeIdentifier as id, escapeLiteral as literal } from "pg";
 
+import { extensionGuardSql } from "./extension-guard";
 import type { Layout, ModeLayout } from "./layout";
 import { type DefaultPrivilegeSpec, type GrantSpec, planPrivileges, PUBLIC_ROLE } from "./privileges";
 
@@ -68,6 +69,7 @@ function databaseSql(layout: Layout, database: string): string {
             );
         }
     }
+    statements.push(...extensionGuardSql(layout.extensionsSchema).map((statement) => `${statement};`));
     // Database-level grants are the same statement in any database; run them with the rest.
     statements.push(...grants.filter((g) => g.database === database).flatMap(grantSql));
     statements.push(...defaultPrivileges.filter((d) => d.database === database).flatMap(defaultPrivilegeSql));

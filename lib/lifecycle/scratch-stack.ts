@@ -23,6 +23,8 @@ const run = promisify(execFile);
 export const REQUIRED_BINARIES = [
     "pulumi",
     "pulumi-language-nodejs",
+    // Dynamic providers (the extension guard); ships with the Pulumi CLI.
+    "pulumi-resource-pulumi-nodejs",
     "pulumi-resource-docker",
     "pulumi-resource-postgresql",
     "pulumi-resource-random",

@@ -21,12 +21,14 @@ async function containerId(name: string): Promise<string> {
     return (await run("docker", ["inspect", "--format", "{{.Id}}", name])).stdout.trim();
 }
 
-/** The resources a preview would change, each with its operations (a replacement has several). */
+/** The resources (not providers) a preview would change, each with its operations (a replacement has several). */
 async function previewChanges(stack: EngineStack): Promise<Record<string, string[]>> {
     const ops: Record<string, string[]> = {};
     const onEvent = (event: EngineEvent) => {
         const metadata = event.resourcePreEvent?.metadata;
-        if (metadata && metadata.op !== "same") (ops[metadata.urn.split("::").pop() ?? metadata.urn] ??= []).push(metadata.op);
+        // Providers re-read the stack config (the dynamic one takes it all): not a resource change.
+        if (metadata && metadata.op !== "same" && !metadata.type.startsWith("pulumi:providers:"))
+            (ops[metadata.urn.split("::").pop() ?? metadata.urn] ??= []).push(metadata.op);
     };
     await stack.stack.preview({ color: "never", onEvent });
     return ops;

@@ -39,10 +39,15 @@ const BREAKAGES: Array<{ title: string; sql: Step[]; fails: string[] }> = [
         fails: ["unmanaged-objects genie"],
     },
     {
-        // A trusted extension goes into any schema, even another mode's: the one hole CREATE opens.
-        title: "hive_agent installed the trusted extension citext into workspace's hive schema",
-        sql: asRole("hive_agent", "CREATE EXTENSION citext SCHEMA hive"),
-        fails: ["unmanaged-objects agent"],
+        // A trusted extension goes into any schema, even another mode's: the hole the guard closes.
+        title: "the extension guard is gone",
+        sql: [{ database: "hive", sql: "DROP EVENT TRIGGER hive_db_extension_guard" }],
+        fails: ["startup-schemas agent", "startup-schemas genie", "startup-schemas workspace"],
+    },
+    {
+        title: "the guard is gone and hive_agent installed the trusted extension citext into workspace's hive schema",
+        sql: [{ database: "hive", sql: "DROP EVENT TRIGGER hive_db_extension_guard" }, ...asRole("hive_agent", "CREATE EXTENSION citext SCHEMA hive")],
+        fails: ["startup-schemas agent", "startup-schemas genie", "startup-schemas workspace", "unmanaged-objects agent"],
     },
 ];
 
@@ -57,7 +62,20 @@ describe("verify: schema creation at startup, and what the CREATE privilege allo
         assert.equal(rows.length, 2 * DEFAULT_LAYOUT.modes.length);
         assert.deepEqual(keysWith(rows, "fail"), []);
         const workspace = rows.find((result) => result.id === "startup-schemas" && result.subject === "workspace");
-        assert.match(workspace?.detail ?? "", /^CREATE SCHEMA IF NOT EXISTS public, agno, hive succeeds; a new schema stays private$/);
+        assert.match(
+            workspace?.detail ?? "",
+            /^CREATE SCHEMA IF NOT EXISTS public, agno, hive succeeds; a new schema stays private; CREATE EXTENSION refused$/,
+        );
+    });
+
+    it("lets a mode role run Agno's CREATE EXTENSION IF NOT EXISTS vector, and refuses it any new extension", async () => {
+        await server.apply(DEFAULT_LAYOUT);
+        await server.runSteps(asRole("hive_agent", "CREATE EXTENSION IF NOT EXISTS vector"));
+        await assert.rejects(
+            server.runSteps(asRole("hive_agent", "CREATE EXTENSION citext SCHEMA hive")),
+            /hive_agent may not create extensions/,
+        );
+        await assert.rejects(server.runSteps(asRole("hive_agent", "CREATE EXTENSION citext SCHEMA agent")), /may not create extensions/);
     });
 
     for (const broken of BREAKAGES) {

@@ -6,7 +6,8 @@
 import { strict as assert } from "assert";
 import { needsOrdering, planPrivileges, privilegeObject } from "../../lib/privileges";
 import { layoutOf, SEED_004_CONFIG } from "../fixtures/configs";
-import { lastRegisteredTypes, runStack, type StackRun } from "./harness";
+import { extensionGuardSql } from "../../lib/extension-guard";
+import { isSecretInput, lastRegisteredTypes, runStack, type StackRun } from "./harness";
 
 const NETWORK = "docker:index/network:Network";
 const CONTAINER = "docker:index/container:Container";
@@ -109,5 +110,33 @@ describe("a server that should answer and does not", () => {
             runStack({}, {}, { unreachable: { reason: "password authentication failed", code: "28P01" } }),
             /the server rejects hive-db:adminPassword for hive_admin/,
         );
+    });
+});
+
+describe("the extension guard", () => {
+    const GUARD = "pulumi-nodejs:dynamic:Resource";
+
+    it("is installed in every managed database, after its extensions, with the admin's secret password", async () => {
+        const run = await runStack(SEED_004_CONFIG);
+        const guards = run.ofType(GUARD);
+        assert.deepEqual(guards.map((guard) => guard.name).sort(), [
+            "hive-database-guard-claude_flow_shared",
+            "hive-database-guard-distributed_postgres_cluster",
+            "hive-database-guard-qradar_vectors",
+        ]);
+        for (const guard of guards) {
+            assert.deepEqual(guard.inputs.statements, extensionGuardSql("extensions"));
+            assert.ok(isSecretInput(guard.inputs.connection.password) || isSecretInput(guard.inputs.connection), guard.name);
+            assert.equal(guard.retainOnDelete, true);
+            const database = guard.name.replace("hive-database-guard-", "");
+            assert.ok(
+                guard.dependencies.includes(run.get("postgresql:index/extension:Extension", `hive-database-ext-${database}-vector`).urn),
+            );
+        }
+    });
+
+    it("is left out where the admin is not a superuser (event triggers need one)", async () => {
+        const run = await runStack({ server: { host: "db.internal", superuser: false } });
+        assert.deepEqual(run.ofType(GUARD), []);
     });
 });
