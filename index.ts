@@ -11,12 +11,13 @@ import { parseConfig } from "./lib/config";
 import { resolveLayout } from "./lib/layout";
 import { publicOutputs, SECRET_OUTPUT_KEYS, secretOutputs } from "./lib/outputs";
 
-export = async () => {
-    // Validation runs before any resource is registered: bad config fails with every problem listed,
-    // as a RunError, which the CLI prints as its message alone (no stack trace).
-    const config = parseConfig(pulumi.runtime.allConfig());
-    const layout = resolveLayout(config);
+// Validation runs as the program loads, before any resource is registered: bad config fails with
+// every problem listed, as a RunError, which the CLI prints as its message alone. (Thrown from the
+// async body below instead, the SDK would hold the failed run open for about 15 s.)
+const config = parseConfig(pulumi.runtime.allConfig());
+const layout = resolveLayout(config);
 
+export = async () => {
     const credentials = new Credentials("hive-credentials", { modes: layout.modes });
     const server = await serverFor(config);
     const database = new HiveDatabase("hive-database", {
