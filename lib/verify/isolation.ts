@@ -17,6 +17,7 @@ import {
     connect,
     describeError,
     inRolledBackTransaction,
+    mapConcurrently,
     probeName,
     refusalProblem,
     sqlState,
@@ -30,6 +31,9 @@ export interface OwnerProbes {
     tables: Map<string, string>;
     problem?: string;
 }
+
+export /** Modes probing at once, each in its own session (and a second one for another database). */
+const PAIR_CONCURRENCY = 8;
 
 export const qualified = (schema: string, table: string) => `${escapeIdentifier(schema)}.${escapeIdentifier(table)}`;
 
@@ -131,38 +135,51 @@ async function checkPair(other: ModeTarget, owner: ModeTarget, sessions: Session
     );
 }
 
-/** One row per ordered pair of modes. */
-export async function checkIsolation(targets: readonly ModeTarget[], sessions: Sessions): Promise<CheckResult[]> {
-    const results: CheckResult[] = [];
-    for (const owner of targets) {
-        const ownerSession = sessions.get(owner.mode);
-        const others = targets.filter((target) => target.mode !== owner.mode);
-        if (!ownerSession) {
-            results.push(
-                ...others.map((other): CheckResult => ({
-                    id: "isolation",
-                    subject: `${other.mode} → ${owner.mode}`,
-                    status: "skip",
-                    detail: `cannot connect as owner ${owner.role}`,
-                })),
-            );
-            continue;
-        }
-        const probes = await createProbes(owner, ownerSession);
-        try {
-            for (const other of others) {
-                results.push(
-                    await checkPair(other, owner, sessions, probes).catch((error): CheckResult => ({
-                        id: "isolation",
-                        subject: `${other.mode} → ${owner.mode}`,
-                        status: "fail",
-                        detail: describeError(error),
-                    })),
-                );
-            }
-        } finally {
-            await dropProbes(ownerSession, probes);
-        }
+const pairRow = (other: ModeTarget, owner: ModeTarget, status: CheckResult["status"], detail: string): CheckResult => ({
+    id: "isolation",
+    subject: `${other.mode} → ${owner.mode}`,
+    status,
+    detail,
+});
+
+/** Each mode's probes against every owner, that mode's session used for one owner after another. */
+async function rowsOf(other: ModeTarget, targets: readonly ModeTarget[], sessions: Sessions, probes: ReadonlyMap<string, OwnerProbes>) {
+    const rows: CheckResult[] = [];
+    for (const owner of targets.filter((target) => target.mode !== other.mode)) {
+        const ownerProbes = probes.get(owner.mode);
+        rows.push(
+            ownerProbes === undefined
+                ? pairRow(other, owner, "skip", `cannot connect as owner ${owner.role}`)
+                : await checkPair(other, owner, sessions, ownerProbes).catch((error) =>
+                      pairRow(other, owner, "fail", describeError(error)),
+                  ),
+        );
     }
-    return results;
+    return rows;
+}
+
+/**
+ * One row per ordered pair of modes, owner by owner. Every owner's probes are created first; then
+ * the modes probe side by side, each in its own session; the probes are dropped at the end.
+ */
+export async function checkIsolation(targets: readonly ModeTarget[], sessions: Sessions): Promise<CheckResult[]> {
+    const probes = new Map<string, OwnerProbes>();
+    await Promise.all(
+        targets.map(async (owner) => {
+            const session = sessions.get(owner.mode);
+            if (session) probes.set(owner.mode, await createProbes(owner, session));
+        }),
+    );
+    try {
+        const byOther = await mapConcurrently(targets, PAIR_CONCURRENCY, (other) => rowsOf(other, targets, sessions, probes));
+        const rows = byOther.flat();
+        return targets.flatMap((owner) => rows.filter((row) => row.subject.endsWith(` → ${owner.mode}`)));
+    } finally {
+        await Promise.all(
+            [...probes].map(([mode, ownerProbes]) => {
+                const session = sessions.get(mode);
+                return session ? dropProbes(session, ownerProbes) : undefined;
+            }),
+        );
+    }
 }

@@ -18,7 +18,7 @@ import type { StackOutputs } from "./input";
 import { makeRedactor } from "./redact";
 import { checkStartupSchemas, checkUnmanagedObjects } from "./startup-checks";
 import type { CheckId, CheckResult } from "./results";
-import { describeError } from "./sql";
+import { describeError, mapConcurrently } from "./sql";
 import { type ModeTarget, modeTargets, secretsInOutputs } from "./targets";
 
 export { formatReport, allPassed, CHECK_TITLES, type CheckResult, type CheckId } from "./results";
@@ -45,6 +45,34 @@ const SESSION_CHECKS: ReadonlyArray<[CheckId, SessionCheck]> = [
     ["unmanaged-objects", checkUnmanagedObjects],
 ];
 
+/** How many modes are checked at once: each holds two or three connections of its role. */
+const MODE_CONCURRENCY = 8;
+
+/** One mode's logins and the checks that run in its own session; the session stays open for isolation. */
+async function checkMode(
+    target: ModeTarget,
+    targets: readonly ModeTarget[],
+    server: { host: string; port: number },
+    outputs: StackOutputs,
+): Promise<{ rows: CheckResult[]; client?: Client }> {
+    const rows = [await guarded("psql", target.mode, () => checkPsql(target))];
+    const login = await checkNodePostgres(target, server).catch((error) => ({
+        result: { id: "node-postgres", subject: target.mode, status: "fail", detail: describeError(error) } as CheckResult,
+        client: undefined,
+    }));
+    rows.push(login.result, checkSqlalchemyUrl(target));
+    const client = login.client;
+    for (const [id, check] of SESSION_CHECKS) {
+        rows.push(
+            client
+                ? await guarded(id, target.mode, () => check(client, target, targets))
+                : { id, subject: target.mode, status: "skip", detail: `cannot connect as ${target.role}` },
+        );
+    }
+    if (target.envFile !== undefined) rows.push(checkEnvFile(target, outputs.apiPorts?.[target.mode]));
+    return { rows, client };
+}
+
 /**
  * Runs every check and returns one row per check, in report order. Details are scrubbed of every
  * secret in the outputs. Never throws for a database problem; throws only for a programming error.
@@ -62,27 +90,11 @@ export async function verifyStack(outputs: StackOutputs): Promise<CheckResult[]>
 
     const sessions = new Map<string, Client>();
     try {
-        for (const target of targets) {
-            results.push(await guarded("psql", target.mode, () => checkPsql(target)));
-            const login = await checkNodePostgres(target, server).catch((error) => ({
-                result: { id: "node-postgres", subject: target.mode, status: "fail", detail: describeError(error) } as CheckResult,
-                client: undefined,
-            }));
-            results.push(login.result);
-            if (login.client) sessions.set(target.mode, login.client);
-            results.push(checkSqlalchemyUrl(target));
-
-            for (const [id, check] of SESSION_CHECKS) {
-                const client = sessions.get(target.mode);
-                results.push(
-                    client
-                        ? await guarded(id, target.mode, () => check(client, target, targets))
-                        : { id, subject: target.mode, status: "skip", detail: `cannot connect as ${target.role}` },
-                );
-            }
-            if (target.envFile !== undefined) {
-                results.push(checkEnvFile(target, outputs.apiPorts?.[target.mode]));
-            }
+        // Modes are independent: checked side by side, reported in config order.
+        const perMode = await mapConcurrently(targets, MODE_CONCURRENCY, (target) => checkMode(target, targets, server, outputs));
+        for (const [index, { rows, client }] of perMode.entries()) {
+            results.push(...rows);
+            if (client) sessions.set(targets[index].mode, client);
         }
 
         results.push(...(await checkIsolation(targets, sessions)));

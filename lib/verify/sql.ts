@@ -92,3 +92,17 @@ export function parseSearchPath(text: string): string[] {
     }
     return names.filter((name) => name !== "");
 }
+
+/** `work` over `items`, at most `limit` at a time; results in the order of `items`. */
+export async function mapConcurrently<T, R>(items: readonly T[], limit: number, work: (item: T) => Promise<R>): Promise<R[]> {
+    const results = new Array<R>(items.length);
+    let next = 0;
+    const worker = async () => {
+        while (next < items.length) {
+            const index = next++;
+            results[index] = await work(items[index]);
+        }
+    };
+    await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+    return results;
+}
