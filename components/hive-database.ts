@@ -88,7 +88,7 @@ export class HiveDatabase extends pulumi.ComponentResource {
         this.registerOutputs({ roles: this.roles, databases: this.databases });
     }
 
-    /** The database, its extensions schema and extensions; returns what the guard must wait for. */
+    /** The database, its extensions schema and extensions; returns what the extension guard must wait for. */
     private createDatabase(name: string, database: string, layout: Layout, exists: boolean, opts: pulumi.CustomResourceOptions) {
         const db = new postgresql.Database(
             `${name}-db-${database}`,
@@ -98,7 +98,7 @@ export class HiveDatabase extends pulumi.ComponentResource {
         this.databases[database] = db.name;
         // Extensions live in their own schema so a role that sees no other mode's schema can still use `vector`.
         const extensionsSchema = this.createSchema(name, database, layout.extensionsSchema, undefined, opts);
-        const extensions = layout.extensions.map(
+        layout.extensions.forEach(
             (extension) =>
                 new postgresql.Extension(
                     `${name}-ext-${database}-${extension}`,
@@ -106,7 +106,9 @@ export class HiveDatabase extends pulumi.ComponentResource {
                     opts,
                 ),
         );
-        return [extensionsSchema, ...extensions];
+        // The guard's function lives in the extensions schema; it need not wait for the extensions
+        // (the admin who creates them is a superuser, whom the guard lets through).
+        return [extensionsSchema];
     }
 
     /** Refuses CREATE EXTENSION to the mode roles in this database (lib/extension-guard.ts). */

@@ -116,7 +116,7 @@ describe("a server that should answer and does not", () => {
 describe("the extension guard", () => {
     const GUARD = "pulumi-nodejs:dynamic:Resource";
 
-    it("is installed in every managed database, after its extensions, with the admin's secret password", async () => {
+    it("is installed in every managed database, after its extensions schema, with the admin's secret password", async () => {
         const run = await runStack(SEED_004_CONFIG);
         const guards = run.ofType(GUARD);
         assert.deepEqual(guards.map((guard) => guard.name).sort(), [
@@ -129,9 +129,8 @@ describe("the extension guard", () => {
             assert.ok(isSecretInput(guard.inputs.connection.password) || isSecretInput(guard.inputs.connection), guard.name);
             assert.equal(guard.retainOnDelete, true);
             const database = guard.name.replace("hive-database-guard-", "");
-            assert.ok(
-                guard.dependencies.includes(run.get("postgresql:index/extension:Extension", `hive-database-ext-${database}-vector`).urn),
-            );
+            const schema = run.get("postgresql:index/schema:Schema", `hive-database-schema-${database}-extensions`);
+            assert.ok(guard.dependencies.includes(schema.urn), `${guard.name} waits for ${schema.name}`);
         }
     });
 
