@@ -5,13 +5,22 @@
 import { strict as assert } from "node:assert";
 import { createServer } from "node:net";
 
-import type { StackOutputs } from "../../lib/outputs";
 import { libpqUrl } from "../../lib/urls";
 import { allPassed } from "../../lib/verify/run";
 import { withEnvApiPort, withLibpqUrl, withSearchPathOutput, withSqlalchemyUrl } from "../fixtures/output-deltas";
 import type { Step } from "../fixtures/stack-plan";
 import { randomPassword, withClient } from "./helpers";
-import { DEFAULT_LAYOUT, expectedRows, HOST, keysWith, rowKey, useVerifyServer, type VerifyServer } from "./verify-server";
+import {
+    type Breakage,
+    DEFAULT_LAYOUT,
+    expectedRows,
+    HOST,
+    itFailsExactly,
+    keysWith,
+    rowKey,
+    useVerifyServer,
+    type VerifyServer,
+} from "./verify-server";
 
 const inHive = (sql: string): Step[] => [{ database: "hive", sql }];
 const inPostgres = (sql: string): Step[] => [{ database: "postgres", sql }];
@@ -19,13 +28,6 @@ const inPostgres = (sql: string): Step[] => [{ database: "postgres", sql }];
 /** The agent URL with another search_path in its options. */
 const agentUrl = (server: VerifyServer, searchPath: string[]) =>
     libpqUrl({ host: HOST, port: server.port, database: "hive", user: "hive_agent", password: server.passwords.agent, searchPath });
-
-interface Breakage {
-    title: string;
-    sql?: Step[];
-    outputs?: (good: StackOutputs, server: VerifyServer) => StackOutputs;
-    fails: string[];
-}
 
 // prettier-ignore
 const BREAKAGES: Breakage[] = [
@@ -117,15 +119,7 @@ describe("verify on the default layout: every breakage fails exactly its check",
         assert.ok(allPassed(results));
     });
 
-    for (const broken of BREAKAGES) {
-        it(`fails exactly on ${broken.fails.join(", ")} when ${broken.title}`, async () => {
-            await server.apply(DEFAULT_LAYOUT, broken.sql);
-            const good = server.outputs(DEFAULT_LAYOUT);
-            const results = await server.verify(broken.outputs?.(good, server) ?? good);
-            assert.deepEqual(keysWith(results, "fail"), [...broken.fails].sort());
-            assert.equal(allPassed(results), false);
-        });
-    }
+    itFailsExactly(server, DEFAULT_LAYOUT, BREAKAGES);
 });
 
 describe("verify on the default layout: what it skips and leaves behind", function () {

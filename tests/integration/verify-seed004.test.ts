@@ -8,9 +8,18 @@ import { escapeIdentifier } from "pg";
 import { configOf, SEED_004_CONFIG } from "../fixtures/configs";
 import type { Step } from "../fixtures/stack-plan";
 import { randomPassword } from "./helpers";
-import { expectedRows, HOST, keysWith, rowKey, SHARED_KNOWLEDGE_LAYOUT, useVerifyServer, type VerifyServer } from "./verify-server";
+import {
+    type Breakage,
+    expectedRows,
+    HOST,
+    itFailsExactly,
+    keysWith,
+    rowKey,
+    SHARED_KNOWLEDGE_LAYOUT,
+    useVerifyServer,
+    type VerifyServer,
+} from "./verify-server";
 import { resolveLayout } from "../../lib/layout";
-import type { StackOutputs } from "../../lib/outputs";
 import { libpqUrl } from "../../lib/urls";
 import { withoutEnvLine, withReadUrl } from "../fixtures/output-deltas";
 
@@ -28,13 +37,6 @@ const readUrl = (server: VerifyServer, searchPath: string[]) =>
         password: server.passwords.workspace,
         searchPath,
     });
-
-interface Breakage {
-    title: string;
-    sql?: Step[];
-    outputs?: (good: StackOutputs, server: VerifyServer) => StackOutputs;
-    fails: string[];
-}
 
 // prettier-ignore
 const BREAKAGES: Breakage[] = [
@@ -97,13 +99,7 @@ describe("verify on a shared knowledge database with a reader (seed 004)", funct
         assert.equal(read?.detail, "search_path knowledge, extensions; SELECT allowed, INSERT and CREATE refused");
     });
 
-    for (const broken of BREAKAGES) {
-        it(`fails exactly on ${broken.fails.join(", ")} when ${broken.title}`, async () => {
-            await server.apply(SHARED_KNOWLEDGE_LAYOUT, broken.sql);
-            const good = server.outputs(SHARED_KNOWLEDGE_LAYOUT);
-            assert.deepEqual(keysWith(await server.verify(broken.outputs?.(good, server) ?? good), "fail"), [...broken.fails].sort());
-        });
-    }
+    itFailsExactly(server, SHARED_KNOWLEDGE_LAYOUT, BREAKAGES);
 });
 
 describe("verify on seed 004 in full: three databases, a shared one read by two others", function () {

@@ -121,3 +121,24 @@ export function useVerifyServer(layouts: readonly Layout[] = [DEFAULT_LAYOUT, SH
     });
     return server;
 }
+
+/** A deliberate breakage: SQL on top of the stack's layer, and/or an edit of the outputs. */
+export interface Breakage {
+    title: string;
+    sql?: Step[];
+    outputs?: (good: StackOutputs, server: VerifyServer) => StackOutputs;
+    /** The rows that must fail, and no other. */
+    fails: string[];
+}
+
+/** One `it` per breakage: the stack's layer for `layout` plus the breakage fails exactly its rows. */
+export function itFailsExactly(server: VerifyServer, layout: Layout, breakages: readonly Breakage[]): void {
+    for (const broken of breakages) {
+        it(`fails exactly on ${broken.fails.join(", ")} when ${broken.title}`, async () => {
+            await server.apply(layout, broken.sql);
+            const good = server.outputs(layout);
+            const results = await server.verify(broken.outputs?.(good, server) ?? good);
+            assert.deepEqual(keysWith(results, "fail"), [...broken.fails].sort());
+        });
+    }
+}

@@ -5,14 +5,14 @@
 import { strict as assert } from "node:assert";
 
 import type { Step } from "../fixtures/stack-plan";
-import { DEFAULT_LAYOUT, keysWith, useVerifyServer } from "./verify-server";
+import { type Breakage, DEFAULT_LAYOUT, itFailsExactly, keysWith, useVerifyServer } from "./verify-server";
 
 /** `sql` run by `role` (the admin may SET ROLE to any role), in the hive database. */
 const asRole = (role: string, sql: string): Step[] => [{ database: "hive", sql: `SET ROLE ${role}; ${sql}; RESET ROLE;` }];
 const inPostgres = (sql: string): Step[] => [{ database: "postgres", sql }];
 
 // prettier-ignore
-const BREAKAGES: Array<{ title: string; sql: Step[]; fails: string[] }> = [
+const BREAKAGES: Breakage[] = [
     {
         title: "hive_workspace lost CREATE on database hive",
         sql: inPostgres("REVOKE CREATE ON DATABASE hive FROM hive_workspace"),
@@ -78,10 +78,5 @@ describe("verify: schema creation at startup, and what the CREATE privilege allo
         await assert.rejects(server.runSteps(asRole("hive_agent", "CREATE EXTENSION citext SCHEMA agent")), /may not create extensions/);
     });
 
-    for (const broken of BREAKAGES) {
-        it(`fails exactly on ${broken.fails.join(", ")} when ${broken.title}`, async () => {
-            await server.apply(DEFAULT_LAYOUT, broken.sql);
-            assert.deepEqual(keysWith(await server.verify(server.outputs(DEFAULT_LAYOUT)), "fail"), [...broken.fails].sort());
-        });
-    }
+    itFailsExactly(server, DEFAULT_LAYOUT, BREAKAGES);
 });

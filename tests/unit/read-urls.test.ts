@@ -2,6 +2,7 @@
  * Read access across databases (seed 004): which read URLs each mode gets, what they point at, the
  * `.env` variable that carries them, and verify's consistency rules for them.
  */
+import { problemsOf } from "../fixtures/output-deltas";
 import { strict as assert } from "node:assert";
 
 import { parse } from "pg-connection-string";
@@ -9,7 +10,7 @@ import { parse } from "pg-connection-string";
 import { readSearchPaths } from "../../lib/layout";
 import { readUrlEnvKey } from "../../lib/naming";
 import { parseEnvFile } from "../../lib/verify/connect-checks";
-import { OutputsError, validateStackOutputs } from "../../lib/verify/input";
+import { validateStackOutputs } from "../../lib/verify/input";
 import { secretsInOutputs } from "../../lib/verify/targets";
 import { DEFAULT_CONFIG, layoutOf, SEED_004_CONFIG, SHARED_KNOWLEDGE_CONFIG } from "../fixtures/configs";
 import { outputsFor } from "../fixtures/stack-plan";
@@ -86,16 +87,6 @@ describe("read URLs in the outputs", () => {
         assert.ok(secretsInOutputs(onlyRead).includes("pw-workspace_x"));
     });
 });
-
-function problemsOf(raw: unknown): string[] {
-    try {
-        validateStackOutputs(raw);
-    } catch (error) {
-        assert.ok(error instanceof OutputsError, String(error));
-        return error.problems;
-    }
-    assert.fail("expected the outputs to be rejected");
-}
 
 // prettier-ignore
 const INCONSISTENT: Array<[string, (outputs: Record<string, any>) => void, RegExp]> = [

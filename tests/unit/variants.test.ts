@@ -1,4 +1,5 @@
 import { strict as assert } from "assert";
+import { SEED_004_CONFIG } from "../fixtures/configs";
 import { deriveCredential } from "../../lib/credentials";
 import * as pulumi from "@pulumi/pulumi";
 import { parse } from "pg-connection-string";
@@ -181,14 +182,7 @@ describe("password rotation", () => {
 describe("seed 004: several databases and a read-only shared knowledge base", () => {
     let run: StackRun;
     before(async () => {
-        run = await runStack({
-            database: "claude_flow_shared",
-            modes: {
-                shared: { schemas: ["public"], role: "shared_user", readers: ["dpg", "qradar"], apiPort: 9001 },
-                dpg: { schemas: ["public"], role: "dpg_cluster", database: "distributed_postgres_cluster", apiPort: 9002 },
-                qradar: { schemas: ["public"], role: "qradar", database: "qradar_vectors", apiPort: 9003 },
-            },
-        });
+        run = await runStack(SEED_004_CONFIG);
     });
 
     it("creates each database with its own extensions schema and vector", () => {
@@ -212,14 +206,7 @@ describe("seed 004: several databases and a read-only shared knowledge base", ()
 describe("seed 004: readers", () => {
     let run: StackRun;
     before(async () => {
-        run = await runStack({
-            database: "claude_flow_shared",
-            modes: {
-                shared: { schemas: ["public"], role: "shared_user", readers: ["dpg", "qradar"], apiPort: 9001 },
-                dpg: { schemas: ["public"], role: "dpg_cluster", database: "distributed_postgres_cluster", apiPort: 9002 },
-                qradar: { schemas: ["public"], role: "qradar", database: "qradar_vectors", apiPort: 9003 },
-            },
-        });
+        run = await runStack(SEED_004_CONFIG);
     });
 
     it("lets readers connect and SELECT in the shared database, including future tables", () => {

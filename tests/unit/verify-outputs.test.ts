@@ -1,6 +1,7 @@
 /**
  * verify's input handling: the outputs contract, hidden secrets, bad input, and what gets scrubbed.
  */
+import { problemsOf } from "../fixtures/output-deltas";
 import { strict as assert } from "node:assert";
 
 import { libpqUrl, sqlalchemyUrl } from "../../lib/urls";
@@ -15,16 +16,6 @@ import { outputsFor } from "../fixtures/stack-plan";
 
 const PASSWORDS = { workspace: "w0rk space@/:%", agent: "ag#nt?pw&=x", genie: "genie-pw-123" };
 const good = () => outputsFor(layoutOf(DEFAULT_CONFIG), { host: "127.0.0.1", port: 5532 }, PASSWORDS);
-
-function problemsOf(raw: unknown): string[] {
-    try {
-        validateStackOutputs(raw);
-    } catch (error) {
-        assert.ok(error instanceof OutputsError, String(error));
-        return error.problems;
-    }
-    assert.fail("expected the outputs to be rejected");
-}
 
 describe("verify: stack outputs", () => {
     it("accepts the contract's shape and keeps every mode", () => {
