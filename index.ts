@@ -9,10 +9,12 @@ import { serverFor } from "./components/server";
 import { parseConfig } from "./lib/config";
 import { resolveLayout } from "./lib/layout";
 import { publicOutputs, SECRET_OUTPUT_KEYS, secretOutputs } from "./lib/outputs";
+import { readStackConfig } from "./lib/stack-config";
 
 export = async () => {
     // Validation runs before any resource is registered: bad config fails with every problem listed.
-    const config = parseConfig(pulumi.runtime.allConfig());
+    const { values, secretKeys } = readStackConfig();
+    const config = parseConfig(values, secretKeys);
     const layout = resolveLayout(config);
 
     const credentials = new Credentials("hive-credentials", { modes: layout.modes });

@@ -9,10 +9,12 @@ import type { HiveDbConfig } from "./schema";
 /** Pulumi config namespace: keys are `hive-db:<key>`. */
 export const CONFIG_NAMESPACE = "hive-db";
 
-/** What the rules know besides the parsed config. */
+/** What the rules know besides the parsed config: how keys were written, never a secret's value. */
 export interface RuleContext {
-    /** Whether `hive-db:adminPassword` is set (its value never reaches a rule). */
-    hasAdminPassword: boolean;
+    /** How `hive-db:adminPassword` is set: absent, as plain text, as an empty secret, or properly. */
+    adminPassword: "missing" | "plain" | "empty" | "set";
+    /** The `hive-db:container.*` keys written in the config (the parsed config has them all, defaulted). */
+    containerKeys: readonly string[];
 }
 
 type Rule = (config: HiveDbConfig, context: RuleContext) => string[];
@@ -124,12 +126,26 @@ export function adoptionRules(config: HiveDbConfig): string[] {
  * The admin password lives in the stack config, encrypted: it must outlive `pulumi destroy`, because
  * the data directory the stack keeps holds it (POSTGRES_PASSWORD only seeds an empty one).
  */
-export function adminPasswordRules(config: HiveDbConfig, { hasAdminPassword }: RuleContext): string[] {
-    if (hasAdminPassword) return [];
-    const how = config.server
-        ? "the existing server's admin password"
-        : "a new random one, e.g. `openssl rand -base64 32 | pulumi config set --secret hive-db:adminPassword` (scripts/up.sh does this for you)";
-    return [`${keyOf("adminPassword")}: required (a secret); set ${how}`];
+export function adminPasswordRules(config: HiveDbConfig, { adminPassword }: RuleContext): string[] {
+    const key = keyOf("adminPassword");
+    const setSecret = `pulumi config set --secret ${key}`;
+    switch (adminPassword) {
+        case "set":
+            return [];
+        case "plain":
+            return [
+                `${key}: is stored as plain text in the stack config; set it as a secret instead (\`${setSecret}\`), ` +
+                    "and change the password if the plain file was shared or committed",
+            ];
+        case "empty":
+            return [`${key}: is empty; set the admin password (\`${setSecret}\`)`];
+        case "missing": {
+            const how = config.server
+                ? "the existing server's admin password"
+                : `a new random one, e.g. \`openssl rand -base64 32 | ${setSecret}\` (scripts/up.sh does this for you)`;
+            return [`${key}: required (a secret); set ${how}`];
+        }
+    }
 }
 
 /** What the stack's own container requires of its keys (nothing with an existing server). */

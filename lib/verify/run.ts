@@ -14,7 +14,7 @@ import {
     checkVector,
 } from "./mode-checks";
 import type { StackOutputs } from "./input";
-import { makeRedactor } from "./redact";
+import { makeRedactor } from "../redact";
 import type { CheckId, CheckResult } from "./results";
 import { describeError } from "./sql";
 import { type ModeTarget, modeTargets, secretsInOutputs } from "./targets";
