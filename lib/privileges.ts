@@ -37,6 +37,11 @@ export const PUBLIC_ROLE = "public";
 export function planPrivileges(layout: Layout): { grants: GrantSpec[]; defaultPrivileges: DefaultPrivilegeSpec[] } {
     const grants = new Map<string, GrantSpec>();
     const grant = (role: string, database: string, objectType: GrantObjectType, schema: string | undefined, privileges: string[]) => {
+        // Defence in depth behind the config rules: PUBLIC is only ever revoked from. A mode role
+        // named "public" would otherwise merge its grants into PUBLIC's tuple, open to everyone.
+        if (role === PUBLIC_ROLE && privileges.length > 0) {
+            throw new Error(`refusing to grant ${privileges.join(", ")} on ${objectType} ${schema ?? database} to PUBLIC`);
+        }
         const name = [role, database, schema, objectType].filter((part) => part !== undefined).join("-");
         const existing = grants.get(name);
         const merged = new Set([...(existing?.privileges ?? []), ...privileges]);

@@ -6,11 +6,12 @@
  */
 import { RunError } from "@pulumi/pulumi";
 import { z } from "zod";
-import { CONFIG_NAMESPACE, configProblems } from "./rules";
+import { CONFIG_NAMESPACE } from "./keys";
+import { configProblems } from "./rules";
 import { configSchema, type HiveDbConfig } from "./schema";
 import { hideSecretValues, readOwnKeys } from "./raw";
 
-export { CONFIG_NAMESPACE } from "./rules";
+export { CONFIG_NAMESPACE } from "./keys";
 export { CONFIG_KEYS, type ContainerConfig, type ExternalServerConfig, type HiveDbConfig, type ModeConfig } from "./schema";
 export { identifierProblem, MAX_IDENTIFIER_BYTES } from "./identifiers";
 export { SECRET_KEYS } from "./raw";

@@ -4,7 +4,8 @@
  * what was written (not defaulted).
  */
 import { makeRedactor } from "../redact";
-import { CONFIG_NAMESPACE, type RuleContext } from "./rules";
+import { CONFIG_NAMESPACE } from "./keys";
+import type { RuleContext } from "./rules";
 
 /** Keys holding secrets: only their presence is checked here; `requireSecret` reads them. */
 export const SECRET_KEYS = ["adminPassword"] as const;

@@ -2,12 +2,11 @@
  * Cross-field rules a per-key schema cannot express, one named function each. Every problem names
  * the key that causes it (`hive-db:modes.agent.role: ...`) and what would be valid.
  */
-import { apiPortFor, apiPortKeyFor, databaseFor, isLoopback, managedDatabases, roleNameFor } from "../naming";
+import { apiPortFor, apiPortKeyFor, databaseFor, managedDatabases, roleNameFor } from "../naming";
+import { containerRules, serverRules } from "./deployment-rules";
 import { identifierProblem } from "./identifiers";
+import { keyOf, modeKey } from "./keys";
 import type { HiveDbConfig } from "./schema";
-
-/** Pulumi config namespace: keys are `hive-db:<key>`. */
-export const CONFIG_NAMESPACE = "hive-db";
 
 /** What the rules know besides the parsed config: how keys were written, never a secret's value. */
 export interface RuleContext {
@@ -17,10 +16,7 @@ export interface RuleContext {
     containerKeys: readonly string[];
 }
 
-type Rule = (config: HiveDbConfig, context: RuleContext) => string[];
-
-const keyOf = (path: string) => `${CONFIG_NAMESPACE}:${path}`;
-const modeKey = (mode: string, field: string) => keyOf(`modes.${mode}.${field}`);
+export type Rule = (config: HiveDbConfig, context: RuleContext) => string[];
 
 /** At least one mode. */
 export function modeCountRules(config: HiveDbConfig): string[] {
@@ -148,29 +144,6 @@ export function adminPasswordRules(config: HiveDbConfig, { adminPassword }: Rule
     }
 }
 
-/** What the stack's own container requires of its keys (nothing with an existing server). */
-export function containerRules(config: HiveDbConfig): string[] {
-    if (config.server) return [];
-    const { container } = config;
-    const problems: string[] = [];
-    if (!isLoopback(container.bindAddress) && !container.allowNonLoopbackBind) {
-        problems.push(
-            `${keyOf("container.bindAddress")}: "${container.bindAddress}" publishes PostgreSQL beyond this machine; ` +
-                `use 127.0.0.1, or set ${keyOf("container.allowNonLoopbackBind")} to true to opt in`,
-        );
-    }
-    if (container.dataDirectory !== undefined && !container.dataDirectory.startsWith("/")) {
-        problems.push(`${keyOf("container.dataDirectory")}: "${container.dataDirectory}" must be an absolute host path`);
-    }
-    if (container.user !== undefined && container.dataDirectory === undefined) {
-        problems.push(
-            `${keyOf("container.user")}: only applies with container.dataDirectory (a bind mount); ` +
-                "a named volume runs as the image's postgres user",
-        );
-    }
-    return problems;
-}
-
 const RULES: readonly Rule[] = [
     modeCountRules,
     portRules,
@@ -180,6 +153,7 @@ const RULES: readonly Rule[] = [
     adoptionRules,
     adminPasswordRules,
     containerRules,
+    serverRules,
 ];
 
 /** Every cross-field problem, in rule order. */

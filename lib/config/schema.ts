@@ -6,14 +6,23 @@ import { isIP } from "net";
 import * as path from "path";
 import { z } from "zod";
 import { DATA_MOUNT_PATH } from "../container";
-import { identifierProblem } from "./identifiers";
+import { databaseNameProblem, identifierProblem, roleNameProblem } from "./identifiers";
 
-const identifier = z.string().superRefine((name, ctx) => {
-    const problem = identifierProblem(name);
-    if (problem) {
-        ctx.addIssue({ code: "custom", message: problem });
-    }
-});
+/** A string checked by a `...Problem` function (undefined: fine). */
+const checkedName = (problemOf: (name: string) => string | undefined) =>
+    z.string().superRefine((name, ctx) => {
+        const problem = problemOf(name);
+        if (problem) {
+            ctx.addIssue({ code: "custom", message: problem });
+        }
+    });
+
+const identifier = checkedName(identifierProblem);
+/** A database the stack creates: not one every server already has. */
+const databaseName = checkedName(databaseNameProblem);
+const modeRole = checkedName((name) => roleNameProblem(name, { allowBootstrapSuperuser: false }));
+// Old Makefile setups and managed servers log in as `postgres`: allowed for the admin only.
+const adminRole = checkedName((name) => roleNameProblem(name, { allowBootstrapSuperuser: true }));
 
 const port = z
     .number({ error: "must be a port number" })
@@ -46,9 +55,9 @@ const modeSchema = strictObject({
     /** Schemas the mode's role owns; the first is where unqualified new tables land. */
     schemas: z.array(identifier).min(1, "a mode needs at least one schema"),
     /** Role name; default `hive_<mode>`. */
-    role: identifier.optional(),
+    role: modeRole.optional(),
     /** Database holding the mode's schemas; default the stack's `database`. */
-    database: identifier.optional(),
+    database: databaseName.optional(),
     /** Explicit API port; wins over `apiPortPrefix`. */
     apiPort: port.optional(),
     /** One digit put in front of `apiBasePort` (3 → 38886). Neither set: the base port. */
@@ -109,7 +118,9 @@ const externalServerSchema = strictObject({
     port: port.default(5432),
     sslmode: z.enum(["disable", "allow", "prefer", "require", "verify-ca", "verify-full"]).default("require"),
     /** Database the provider connects to for server-wide statements. */
-    maintenanceDatabase: identifier.default("postgres"),
+    maintenanceDatabase: identifier
+        .refine((name) => name !== "template0", '"template0" does not accept connections; use "postgres" or another existing database')
+        .default("postgres"),
     /** Set false for managed servers whose admin is not a true superuser (RDS, Cloud SQL). */
     superuser: z.boolean().default(true),
 });
@@ -122,8 +133,8 @@ const DEFAULT_MODES = {
 };
 
 export const configSchema = strictObject({
-    database: identifier.default("hive"),
-    adminUser: identifier.default("hive_admin"),
+    database: databaseName.default("hive"),
+    adminUser: adminRole.default("hive_admin"),
     /** Secret, required: the container is initialised with it, or the existing server's admin has it. */
     adminPassword: z.unknown().optional(),
     extensions: z.array(identifier).default(["vector"]),

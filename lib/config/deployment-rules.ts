@@ -1,0 +1,43 @@
+/**
+ * Rules for where the server runs: the stack's own container, or an existing server. Each key only
+ * applies to one of them; one set where it does nothing is an error, not a silent no-op.
+ */
+import { isLoopback, managedDatabases } from "../naming";
+import { keyOf } from "./keys";
+import type { HiveDbConfig } from "./schema";
+
+/** What the stack's own container requires of its keys (nothing with an existing server). */
+export function containerRules(config: HiveDbConfig): string[] {
+    if (config.server) return [];
+    const { container } = config;
+    const problems: string[] = [];
+    if (!isLoopback(container.bindAddress) && !container.allowNonLoopbackBind) {
+        problems.push(
+            `${keyOf("container.bindAddress")}: "${container.bindAddress}" publishes PostgreSQL beyond this machine; ` +
+                `use 127.0.0.1, or set ${keyOf("container.allowNonLoopbackBind")} to true to opt in`,
+        );
+    }
+    if (container.dataDirectory !== undefined && !container.dataDirectory.startsWith("/")) {
+        problems.push(`${keyOf("container.dataDirectory")}: "${container.dataDirectory}" must be an absolute host path`);
+    }
+    if (container.user !== undefined && container.dataDirectory === undefined) {
+        problems.push(
+            `${keyOf("container.user")}: only applies with container.dataDirectory (a bind mount); ` +
+                "a named volume runs as the image's postgres user",
+        );
+    }
+    return problems;
+}
+
+/** The provider connects to the maintenance database first: it must exist before the stack runs. */
+export function serverRules(config: HiveDbConfig): string[] {
+    if (!config.server) return [];
+    const { maintenanceDatabase } = config.server;
+    if (managedDatabases(config).includes(maintenanceDatabase) && !config.adoptDatabases.includes(maintenanceDatabase)) {
+        return [
+            `${keyOf("server.maintenanceDatabase")}: "${maintenanceDatabase}" is created by this stack, but the provider connects ` +
+                `to it before anything is created; use an existing database ("postgres"), or list it in ${keyOf("adoptDatabases")} if it exists`,
+        ];
+    }
+    return [];
+}
