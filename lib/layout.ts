@@ -49,3 +49,14 @@ export function resolveLayout(config: HiveDbConfig): Layout {
 export function perMode<Mode extends { name: string }, T>(modes: readonly Mode[], value: (mode: Mode) => T): Record<string, T> {
     return Object.fromEntries(modes.map((mode) => [mode.name, value(mode)]));
 }
+
+/**
+ * A per-mode map's own entry: `map[mode]` alone would read `Object.prototype` members for a mode
+ * named `constructor` that the map lacks, instead of failing.
+ */
+export function modeEntry<T>(map: Readonly<Record<string, T>>, mode: string, what: string): T {
+    if (!Object.hasOwn(map, mode)) {
+        throw new Error(`no ${what} for mode ${mode}`);
+    }
+    return map[mode];
+}

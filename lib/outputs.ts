@@ -5,7 +5,7 @@
  */
 import { z } from "zod";
 import { dotenvLine } from "./dotenv";
-import { type Layout, type ModeLayout, perMode } from "./layout";
+import { type Layout, type ModeLayout, modeEntry, perMode } from "./layout";
 import { libpqUrl, sqlalchemyUrl } from "./urls";
 
 const name = z.string().min(1);
@@ -111,14 +111,16 @@ export function modeConnection(server: ServerEndpoint, mode: ModeLayout, passwor
 }
 
 export function secretOutputs(layout: Layout, server: ServerEndpoint, secrets: ModeSecrets): SecretOutputs {
+    const apiKey = (mode: ModeLayout) => modeEntry(secrets.apiKeys, mode.name, "API key");
     const connections = perMode(layout.modes, (mode) =>
-        modeConnection(server, mode, secrets.passwords[mode.name], secrets.apiKeys[mode.name]),
+        modeConnection(server, mode, modeEntry(secrets.passwords, mode.name, "password"), apiKey(mode)),
     );
+    const connection = (mode: ModeLayout) => modeEntry(connections, mode.name, "connection");
     return {
-        databaseUrls: perMode(layout.modes, (mode) => connections[mode.name].databaseUrl),
-        libpqUrls: perMode(layout.modes, (mode) => connections[mode.name].libpqUrl),
-        envFiles: perMode(layout.modes, (mode) => connections[mode.name].envFile),
-        apiKeys: perMode(layout.modes, (mode) => secrets.apiKeys[mode.name]),
+        databaseUrls: perMode(layout.modes, (mode) => connection(mode).databaseUrl),
+        libpqUrls: perMode(layout.modes, (mode) => connection(mode).libpqUrl),
+        envFiles: perMode(layout.modes, (mode) => connection(mode).envFile),
+        apiKeys: perMode(layout.modes, apiKey),
     };
 }
 

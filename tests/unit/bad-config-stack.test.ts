@@ -6,8 +6,9 @@ import { strict as assert } from "assert";
 import * as pulumi from "@pulumi/pulumi";
 import { ConfigError } from "../../lib/config";
 import { readStackConfig } from "../../lib/stack-config";
-import { BAD_CONFIGS, type BadConfig } from "../fixtures/bad-configs";
-import { runFailingStack, runStack } from "./harness";
+import { validateStackOutputs } from "../../lib/verify/input";
+import { BAD_CONFIGS, type BadConfig, TRICKY_VALID_CONFIGS } from "../fixtures/bad-configs";
+import { runFailingStack, runStack, unwrap } from "./harness";
 
 /**
  * The table's config as the harness takes it: plain keys, and the keys set with --secret (by
@@ -36,6 +37,18 @@ describe("bad config under the program: rejected before any resource", () => {
                 JSON.stringify(error.problems),
             );
             assert.equal(registered, 0);
+        });
+    }
+});
+
+describe("tricky but valid config under the program: runs, and exports every mode", () => {
+    for (const c of TRICKY_VALID_CONFIGS) {
+        it(c.name, async () => {
+            const run = await runStack(c.config, c.secrets);
+            const exported = await Promise.all(Object.entries(run.outputs).map(async ([key, value]) => [key, await unwrap(value)]));
+            const outputs = validateStackOutputs(JSON.parse(JSON.stringify(Object.fromEntries(exported))));
+            const modes = c.config.modes as Record<string, unknown> | undefined;
+            if (modes) assert.deepEqual(outputs.modeNames, Object.keys(modes));
         });
     }
 });

@@ -3,7 +3,7 @@ import * as fs from "fs";
 import * as yaml from "js-yaml";
 import * as path from "path";
 import { ConfigError, parseConfig } from "../../lib/config";
-import { BAD_CONFIGS } from "../fixtures/bad-configs";
+import { BAD_CONFIGS, TRICKY_VALID_CONFIGS } from "../fixtures/bad-configs";
 import { containerDialHost } from "../../lib/naming";
 import { resolveLayout } from "../../lib/layout";
 import { configOf, engineConfig, engineSecretKeys } from "../fixtures/configs";
@@ -84,6 +84,16 @@ describe("config validation", () => {
             for (const secret of [...(c.secretKeys ?? []), "adminPassword"].flatMap((key) => leafValues(c.config[key]))) {
                 assert.ok(!problems.join("\n").includes(secret), `a secret value is shown: ${JSON.stringify(problems)}`);
             }
+        });
+    }
+});
+
+describe("config validation: tricky but valid", () => {
+    for (const c of TRICKY_VALID_CONFIGS) {
+        it(`accepts ${c.name}`, () => {
+            const config = configOf(c.config, ["adminPassword", ...Object.keys(c.secrets ?? {})]);
+            const modes = c.config.modes as Record<string, unknown> | undefined;
+            assert.deepEqual(Object.keys(config.modes), modes ? Object.keys(modes) : ["workspace", "agent", "genie"]);
         });
     }
 });
