@@ -77,3 +77,19 @@ export function databaseNameProblem(name: string): string | undefined {
     }
     return identifierProblem(name);
 }
+
+const EXTENSION_NAME_PATTERN = /^[a-z0-9_][a-z0-9_-]*$/;
+
+/**
+ * Why `name` cannot be an extension. Extension names are identifiers the provider quotes, and the
+ * real ones use `-` (uuid-ossp) and `pg_` (pg_trgm); they never reach a URL or a search_path.
+ */
+export function extensionNameProblem(name: string): string | undefined {
+    if (!EXTENSION_NAME_PATTERN.test(name)) {
+        return `"${name}" is not an extension name: use lower-case letters, digits, "_" and "-" (e.g. "vector", "uuid-ossp")`;
+    }
+    if (Buffer.byteLength(name, "utf8") > MAX_IDENTIFIER_BYTES) {
+        return `"${name}" is longer than PostgreSQL's ${MAX_IDENTIFIER_BYTES}-byte identifier limit`;
+    }
+    return undefined;
+}

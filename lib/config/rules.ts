@@ -94,11 +94,18 @@ export function schemaRules(config: HiveDbConfig): string[] {
     return problems;
 }
 
-/** Readers are other, existing modes. */
+/** Names listed twice in one list: each would declare a second resource of the same name. */
+function listedTwice(key: string, names: readonly string[]): string[] {
+    const repeated = names.filter((name, index) => names.indexOf(name) !== index);
+    return [...new Set(repeated)].map((name) => `${key}: "${name}" is listed twice; list each once`);
+}
+
+/** Readers are other, existing modes, each listed once. */
 export function readerRules(config: HiveDbConfig): string[] {
     const problems: string[] = [];
     const names = Object.keys(config.modes);
     for (const [name, mode] of Object.entries(config.modes)) {
+        problems.push(...listedTwice(modeKey(name, "readers"), mode.readers));
         for (const reader of mode.readers) {
             if (reader === name) {
                 problems.push(`${modeKey(name, "readers")}: a mode cannot list itself as a reader`);
@@ -108,6 +115,11 @@ export function readerRules(config: HiveDbConfig): string[] {
         }
     }
     return problems;
+}
+
+/** Each extension once: one Extension resource per name and database. */
+export function extensionRules(config: HiveDbConfig): string[] {
+    return listedTwice(keyOf("extensions"), config.extensions);
 }
 
 /** Only databases of this stack can be adopted. */
@@ -150,6 +162,7 @@ const RULES: readonly Rule[] = [
     roleRules,
     schemaRules,
     readerRules,
+    extensionRules,
     adoptionRules,
     adminPasswordRules,
     containerRules,

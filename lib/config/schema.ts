@@ -6,7 +6,7 @@ import { isIP } from "net";
 import * as path from "path";
 import { z } from "zod";
 import { DATA_MOUNT_PATH } from "../container";
-import { databaseNameProblem, identifierProblem, roleNameProblem } from "./identifiers";
+import { databaseNameProblem, extensionNameProblem, identifierProblem, roleNameProblem } from "./identifiers";
 
 /** A string checked by a `...Problem` function (undefined: fine). */
 const checkedName = (problemOf: (name: string) => string | undefined) =>
@@ -137,7 +137,7 @@ export const configSchema = strictObject({
     adminUser: adminRole.default("hive_admin"),
     /** Secret, required: the container is initialised with it, or the existing server's admin has it. */
     adminPassword: z.unknown().optional(),
-    extensions: z.array(identifier).default(["vector"]),
+    extensions: z.array(checkedName(extensionNameProblem)).default(["vector"]),
     extensionsSchema: identifier.default("extensions"),
     apiBasePort: port.default(8886),
     /** Databases that already exist and are taken over (`import`) instead of created. */
