@@ -4,7 +4,19 @@
  */
 import { isLoopback, managedDatabases } from "../naming";
 import { keyOf } from "./keys";
+import type { RuleContext } from "./rules";
 import type { HiveDbConfig } from "./schema";
+
+/**
+ * With an existing server there is no container: each `container.*` key written in the config
+ * would be ignored, so it is an error (a `bindAddress: 0.0.0.0` someone believes in, for one).
+ */
+export function containerKeysWithServerRules(config: HiveDbConfig, { containerKeys }: RuleContext): string[] {
+    if (!config.server) return [];
+    return containerKeys.map(
+        (key) => `${keyOf(`container.${key}`)}: only applies to the stack's own container; remove it or unset ${keyOf("server")}`,
+    );
+}
 
 /** What the stack's own container requires of its keys (nothing with an existing server). */
 export function containerRules(config: HiveDbConfig): string[] {
@@ -17,8 +29,11 @@ export function containerRules(config: HiveDbConfig): string[] {
                 `use 127.0.0.1, or set ${keyOf("container.allowNonLoopbackBind")} to true to opt in`,
         );
     }
-    if (container.dataDirectory !== undefined && !container.dataDirectory.startsWith("/")) {
-        problems.push(`${keyOf("container.dataDirectory")}: "${container.dataDirectory}" must be an absolute host path`);
+    if (container.volume !== undefined && container.dataDirectory !== undefined) {
+        problems.push(
+            `${keyOf("container.volume")}: does nothing with ${keyOf("container.dataDirectory")} (a bind mount instead of a volume); ` +
+                "remove one of them",
+        );
     }
     if (container.user !== undefined && container.dataDirectory === undefined) {
         problems.push(

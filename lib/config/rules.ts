@@ -3,7 +3,7 @@
  * the key that causes it (`hive-db:modes.agent.role: ...`) and what would be valid.
  */
 import { apiPortFor, apiPortKeyFor, databaseFor, managedDatabases, roleNameFor } from "../naming";
-import { containerRules, serverRules } from "./deployment-rules";
+import { containerKeysWithServerRules, containerRules, serverRules } from "./deployment-rules";
 import { identifierProblem } from "./identifiers";
 import { keyOf, modeKey } from "./keys";
 import type { HiveDbConfig } from "./schema";
@@ -165,6 +165,7 @@ const RULES: readonly Rule[] = [
     extensionRules,
     adoptionRules,
     adminPasswordRules,
+    containerKeysWithServerRules,
     containerRules,
     serverRules,
 ];

@@ -6,6 +6,7 @@ import { isIP } from "net";
 import * as path from "path";
 import { z } from "zod";
 import { DATA_MOUNT_PATH } from "../container";
+import { dataDirectoryProblem, dockerNameProblem, imageReferenceProblem, networkNameProblem } from "./docker-names";
 import { databaseNameProblem, extensionNameProblem, identifierProblem, roleNameProblem } from "./identifiers";
 
 /** A string checked by a `...Problem` function (undefined: fine). */
@@ -44,8 +45,14 @@ function strictObject<Shape extends z.ZodRawShape>(shape: Shape) {
     });
 }
 
+/** Settings the container's port mapping, healthcheck and data volume depend on: the stack owns them. */
+const STACK_SETTINGS = new Set(["port", "listen_addresses", "data_directory", "config_file", "hba_file", "ident_file"]);
+
 /** Server flags passed as `postgres -c name=value`. */
-const serverFlagName = z.string().regex(/^[a-z_][a-z0-9_.]*$/, "is not a PostgreSQL setting name");
+const serverFlagName = z
+    .string()
+    .regex(/^[a-z_][a-z0-9_.]*$/, "is not a PostgreSQL setting name")
+    .refine((name) => !STACK_SETTINGS.has(name), "cannot be changed here: the stack sets it (published port, healthcheck, data volume)");
 const serverFlagValue = z
     .union([z.string(), z.number()])
     .transform(String)
@@ -76,30 +83,27 @@ const isUnderDataMount = (dir: string) =>
     path.posix.normalize(dir) === DATA_MOUNT_PATH || path.posix.normalize(dir).startsWith(DATA_MOUNT_PATH + "/");
 
 const containerSchema = strictObject({
-    image: z.string().min(1).default("agnohq/pgvector:16"),
-    name: z
-        .string()
-        .regex(/^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/, "is not a valid container name")
-        .default("hive-postgres-shared"),
+    image: checkedName(imageReferenceProblem).default("agnohq/pgvector:16"),
+    name: checkedName((name) => dockerNameProblem(name, "container")).default("hive-postgres-shared"),
     hostPort: port.default(5532),
     // An IP literal: Docker binds a host name such as "localhost" on every interface, or refuses it.
     bindAddress: z
         .string()
-        .refine((address) => isIP(address) !== 0, 'must be an IP address such as "127.0.0.1" (not a host name)')
+        .refine((address) => isIP(address) !== 0 && !address.includes("%"), 'must be an IP address such as "127.0.0.1" (not a host name)')
         .default("127.0.0.1"),
     /** Must be true to publish the port on anything but loopback. */
     allowNonLoopbackBind: z.boolean().default(false),
-    network: z.string().min(1).default("app_network"),
-    /** Named volume for PGDATA; default `<name>-data`. Ignored when `dataDirectory` is set. */
-    volume: z.string().min(1).optional(),
+    network: checkedName(networkNameProblem).default("app_network"),
+    /** Named volume for PGDATA; default `<name>-data`. Not allowed together with `dataDirectory`. */
+    volume: checkedName((name) => dockerNameProblem(name, "volume")).optional(),
     /** Absolute host path bind-mounted instead of a named volume. */
-    dataDirectory: z.string().min(1).optional(),
+    dataDirectory: checkedName(dataDirectoryProblem).optional(),
     /** `UID:GID` to run as with `dataDirectory`; default the host user running Pulumi. */
     user: z
         .string()
         .regex(/^\d+:\d+$/, 'must be "UID:GID", e.g. "1000:1000"')
+        .refine((user) => Number(user.split(":")[0]) !== 0, "cannot be root (UID 0): PostgreSQL refuses to run as root")
         .optional(),
-    // Only DATA_MOUNT_PATH is on the volume: a PGDATA elsewhere would live and die with the container.
     pgdata: z
         .string()
         .refine(isUnderDataMount, `must be ${DATA_MOUNT_PATH} or a directory under it (the only path kept on the volume)`)
