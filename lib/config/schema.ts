@@ -7,6 +7,7 @@ import * as path from "path";
 import { z } from "zod";
 import { DATA_MOUNT_PATH } from "../container";
 import { dataDirectoryProblem, dockerNameProblem, imageReferenceProblem, networkNameProblem } from "./docker-names";
+import { canonicalHost, serverHostProblem } from "./hosts";
 import { databaseNameProblem, extensionNameProblem, identifierProblem, roleNameProblem } from "./identifiers";
 
 /** A string checked by a `...Problem` function (undefined: fine). */
@@ -90,6 +91,7 @@ const containerSchema = strictObject({
     bindAddress: z
         .string()
         .refine((address) => isIP(address) !== 0 && !address.includes("%"), 'must be an IP address such as "127.0.0.1" (not a host name)')
+        .transform(canonicalHost)
         .default("127.0.0.1"),
     /** Must be true to publish the port on anything but loopback. */
     allowNonLoopbackBind: z.boolean().default(false),
@@ -118,7 +120,7 @@ const containerSchema = strictObject({
 });
 
 const externalServerSchema = strictObject({
-    host: z.string().min(1),
+    host: checkedName(serverHostProblem).transform(canonicalHost),
     port: port.default(5432),
     sslmode: z.enum(["disable", "allow", "prefer", "require", "verify-ca", "verify-full"]).default("require"),
     /** Database the provider connects to for server-wide statements. */

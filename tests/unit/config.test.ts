@@ -115,6 +115,11 @@ describe("config validation: what passes", () => {
         assert.equal(containerDialHost(config.container), "127.0.0.1");
     });
 
+    it("writes IPv6 addresses canonically, as every URL parser reads them back", () => {
+        assert.equal(configOf({ server: { host: "2001:0DB8:0:0::10" } }).server?.host, "2001:db8::10");
+        assert.equal(configOf({ container: { bindAddress: "0:0::1" } }).container.bindAddress, "::1");
+    });
+
     it("never reads the admin password's value", () => {
         const config = configOf({ server: { host: "db" }, adminPassword: "{not json" });
         assert.ok(!JSON.stringify(config).includes("not json"));

@@ -48,6 +48,27 @@ describe("connection URLs", () => {
     });
 });
 
+describe("connection URLs: what no URL can carry", () => {
+    const cases: Array<[string, Partial<ConnectionParts>, RegExp]> = [
+        ["a socket directory", { host: "/var/run/postgresql" }, /host .*Unix-socket directory/],
+        ["URL syntax in the host", { host: "h:1/x?sslmode=disable&a=" }, /host .*not a host name/],
+        ["a host with a space", { host: "db host" }, /host .*not a host name/],
+        ["a NUL in the password", { password: "a\0b" }, /password contains a NUL/],
+        ["port 0", { port: 0 }, /port out of range/],
+    ];
+    for (const [title, parts, expected] of cases) {
+        it(`refuses ${title} instead of writing a URL parsers disagree on`, () => {
+            assert.throws(() => libpqUrl({ ...agent("x"), ...parts }), expected);
+        });
+    }
+
+    it("percent-encodes the characters encodeURIComponent leaves, so no .env or shell needs quotes", () => {
+        const url = libpqUrl(agent("it's (a) *test*!~"));
+        assert.match(url, /^postgresql:\/\/hive_agent:it%27s%20%28a%29%20%2Atest%2A%21%7E@/);
+        assert.equal(parse(url).password, "it's (a) *test*!~");
+    });
+});
+
 describe("connection URLs: forms", () => {
     it("omits options when there is no search path", () => {
         const url = libpqUrl({ ...agent("x"), searchPath: [] });
