@@ -122,9 +122,13 @@ describe(".env lines", () => {
         }
     });
 
+    it("double-quotes values with a single quote, leaves backslash pairs unquoted", () => {
+        assert.equal(dotenvLine("K", "it's"), `K="it's"`);
+        assert.equal(dotenvLine("K", "ab\\\\cd"), "K=ab\\\\cd");
+    });
+
     it("refuses values it cannot write back verbatim", () => {
-        assert.throws(() => dotenvLine("K", "it's"), /K: value cannot be written/);
-        assert.throws(() => dotenvLine("K", "two\nlines"), /K: value cannot be written/);
+        assert.throws(() => dotenvLine("K", "two\nlines"), /K: the value cannot be written to a \.env file/);
     });
 
     it("writes a mode's .env with its URL, port, key and role credentials", () => {
