@@ -30,7 +30,7 @@ export = async () => {
     // URLs carry the role passwords: exported once the roles exist, as secrets.
     const secrets = pulumi
         .all([pulumi.output(credentials.rolePasswords), pulumi.output(credentials.apiKeys), pulumi.output(database.roles)])
-        .apply(([passwords, apiKeys]) => secretOutputs(layout, server.login, { passwords, apiKeys }));
+        .apply(([passwords, apiKeys]) => secretOutputs(layout, server.endpoint, { passwords, apiKeys }));
     const secretExports = Object.fromEntries(SECRET_OUTPUT_KEYS.map((key) => [key, pulumi.secret(secrets.apply((all) => all[key]))]));
-    return { ...publicOutputs(layout, server.login, server.docker), ...secretExports };
+    return { ...publicOutputs(layout, server.endpoint, server.docker), ...secretExports };
 };

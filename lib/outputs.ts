@@ -6,7 +6,7 @@
 import { z } from "zod";
 import { dotenvLine } from "./dotenv";
 import { type Layout, type ModeLayout, modeEntry, perMode } from "./layout";
-import { libpqUrl, sqlalchemyUrl } from "./urls";
+import { libpqUrl, SSL_MODES, type SslMode, sqlalchemyUrl } from "./urls";
 
 const name = z.string().min(1);
 const byMode = <T extends z.ZodType>(value: T) => z.record(z.string(), value);
@@ -16,6 +16,10 @@ export const publicOutputsSchema = z.object({
     /** Address and port clients on this machine use to reach the server. */
     serverHost: name,
     serverPort: z.number().int().min(1).max(65535),
+    /** The sslmode every URL carries; absent for the stack's own container (its URLs carry none). */
+    serverSslmode: z.enum(SSL_MODES).optional(),
+    /** The root certificate path every URL carries, when configured. */
+    serverSslrootcert: name.optional(),
     /** The main database (`hive`). */
     databaseName: name,
     /** Docker names; absent with an existing server. */
@@ -55,10 +59,14 @@ export type StackOutputs = z.infer<typeof stackOutputsSchema>;
 /** The outputs exported as Pulumi secrets. */
 export const SECRET_OUTPUT_KEYS = Object.keys(secretOutputsSchema.shape) as Array<keyof SecretOutputs>;
 
-/** Where clients reach the server. */
+/** Where and how clients reach the server. */
 export interface ServerEndpoint {
     host: string;
     port: number;
+    /** libpq sslmode for every URL and `.env` body; undefined: none written. */
+    sslmode?: SslMode;
+    /** Root certificate file on the client machines, or `system`. */
+    sslrootcert?: string;
 }
 
 /** Docker names of the stack's own container; undefined with an existing server. */
@@ -78,6 +86,9 @@ export function publicOutputs(layout: Layout, server: ServerEndpoint, docker?: D
     return {
         serverHost: server.host,
         serverPort: server.port,
+        // Only when set: an exported `undefined` would still be a key.
+        ...(server.sslmode === undefined ? {} : { serverSslmode: server.sslmode }),
+        ...(server.sslrootcert === undefined ? {} : { serverSslrootcert: server.sslrootcert }),
         databaseName: layout.databases[0],
         ...docker,
         extensionsSchema: layout.extensionsSchema,
@@ -93,7 +104,8 @@ export function publicOutputs(layout: Layout, server: ServerEndpoint, docker?: D
 
 /** One mode's URLs and `.env` body. */
 export function modeConnection(server: ServerEndpoint, mode: ModeLayout, password: string, apiKey: string) {
-    const parts = { host: server.host, port: server.port, database: mode.database, user: mode.role, password, searchPath: mode.searchPath };
+    const { host, port, sslmode, sslrootcert } = server;
+    const parts = { host, port, sslmode, sslrootcert, database: mode.database, user: mode.role, password, searchPath: mode.searchPath };
     const databaseUrl = sqlalchemyUrl(parts);
     const lines = [
         `# ${mode.name} mode: written by the hive-db stack; regenerate with "pulumi stack output envFiles --show-secrets".`,
@@ -101,11 +113,14 @@ export function modeConnection(server: ServerEndpoint, mode: ModeLayout, passwor
         dotenvLine("HIVE_API_PORT", String(mode.apiPort)),
         dotenvLine("HIVE_API_KEY", apiKey),
         dotenvLine("HIVE_DB_SCHEMA", mode.schemas[0]),
-        dotenvLine("POSTGRES_HOST", server.host),
-        dotenvLine("POSTGRES_PORT", String(server.port)),
+        dotenvLine("POSTGRES_HOST", host),
+        dotenvLine("POSTGRES_PORT", String(port)),
         dotenvLine("POSTGRES_DB", mode.database),
         dotenvLine("POSTGRES_USER", mode.role),
         dotenvLine("POSTGRES_PASSWORD", password),
+        // libpq reads these from the environment: a connection built from POSTGRES_* gets the same TLS.
+        ...(sslmode === undefined ? [] : [dotenvLine("PGSSLMODE", sslmode)]),
+        ...(sslrootcert === undefined ? [] : [dotenvLine("PGSSLROOTCERT", sslrootcert)]),
     ];
     return { databaseUrl, libpqUrl: libpqUrl(parts), envFile: lines.join("\n") + "\n" };
 }

@@ -47,12 +47,22 @@ export function containerRules(config: HiveDbConfig): string[] {
 /** The provider connects to the maintenance database first: it must exist before the stack runs. */
 export function serverRules(config: HiveDbConfig): string[] {
     if (!config.server) return [];
-    const { maintenanceDatabase } = config.server;
+    const { maintenanceDatabase, sslmode, sslrootcert } = config.server;
+    const problems: string[] = [];
     if (managedDatabases(config).includes(maintenanceDatabase) && !config.adoptDatabases.includes(maintenanceDatabase)) {
-        return [
+        problems.push(
             `${keyOf("server.maintenanceDatabase")}: "${maintenanceDatabase}" is created by this stack, but the provider connects ` +
                 `to it before anything is created; use an existing database ("postgres"), or list it in ${keyOf("adoptDatabases")} if it exists`,
-        ];
+        );
     }
-    return [];
+    // libpq checks the certificate only from `require` up: with a weaker sslmode the file does nothing.
+    if (sslrootcert !== undefined && !CERTIFICATE_CHECKING_MODES.has(sslmode)) {
+        problems.push(
+            `${keyOf("server.sslrootcert")}: does nothing with sslmode "${sslmode}", which never checks a certificate; ` +
+                `set ${keyOf("server.sslmode")} to verify-full (or verify-ca, require), or remove it`,
+        );
+    }
+    return problems;
 }
+
+const CERTIFICATE_CHECKING_MODES = new Set(["require", "verify-ca", "verify-full"]);

@@ -1,9 +1,11 @@
 /**
- * Which addresses may be `server.host`: what the provider dials and every URL carries. A host
- * name, an IPv4 address or an IPv6 address, written so that libpq, SQLAlchemy and node-postgres
- * read the same host back from a URL.
+ * How clients reach an existing server: which addresses may be `server.host` (what the provider
+ * dials and every URL carries: a host name, an IPv4 or an IPv6 address, written so that libpq,
+ * SQLAlchemy and node-postgres read the same host back) and which root certificate paths may
+ * travel with it.
  */
 import { isIP } from "net";
+import { dotenvValueProblem } from "../dotenv";
 
 const LABEL = /^[A-Za-z0-9_](?:[A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?$/;
 const MAX_HOST_NAME_LENGTH = 253;
@@ -53,4 +55,16 @@ export function serverHostProblem(host: string): string | undefined {
         return `"${host}" is a wildcard (listen) address, not one a client can dial; use the server's address or name`;
     }
     return undefined;
+}
+
+/**
+ * Why `path` cannot be `server.sslrootcert`: libpq's root certificate file on the client machines,
+ * or `system` for their trusted roots. It travels in every URL and `.env` body.
+ */
+export function sslRootCertProblem(path: string): string | undefined {
+    if (path !== "system" && !path.startsWith("/")) {
+        return `"${path}" must be an absolute path on the client machines (a relative one depends on each app's directory), or "system"`;
+    }
+    const envProblem = dotenvValueProblem(path);
+    return envProblem ? `cannot be written to the apps' .env files: it ${envProblem}` : undefined;
 }

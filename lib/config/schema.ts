@@ -7,7 +7,8 @@ import * as path from "path";
 import { z } from "zod";
 import { DATA_MOUNT_PATH } from "../container";
 import { dataDirectoryProblem, dockerNameProblem, imageReferenceProblem, networkNameProblem } from "./docker-names";
-import { canonicalHost, serverHostProblem } from "./hosts";
+import { SSL_MODES } from "../urls";
+import { canonicalHost, serverHostProblem, sslRootCertProblem } from "./hosts";
 import { databaseNameProblem, extensionNameProblem, identifierProblem, roleNameProblem } from "./identifiers";
 
 /** A string checked by a `...Problem` function (undefined: fine). */
@@ -122,7 +123,10 @@ const containerSchema = strictObject({
 const externalServerSchema = strictObject({
     host: checkedName(serverHostProblem).transform(canonicalHost),
     port: port.default(5432),
-    sslmode: z.enum(["disable", "allow", "prefer", "require", "verify-ca", "verify-full"]).default("require"),
+    /** libpq sslmode of the provider and of every URL. */
+    sslmode: z.enum(SSL_MODES).default("require"),
+    /** Root certificate file on the client machines, or `system`: in every URL, the `.env` bodies and the provider. */
+    sslrootcert: checkedName(sslRootCertProblem).optional(),
     /** Database the provider connects to for server-wide statements. */
     maintenanceDatabase: identifier
         .refine((name) => name !== "template0", '"template0" does not accept connections; use "postgres" or another existing database')

@@ -3,7 +3,7 @@
  */
 import type { Client } from "pg";
 
-import { checkEnvFile, checkNodePostgres, checkPsql, checkServer, checkSqlalchemyUrl } from "./connect-checks";
+import { checkEnvFile, checkNodePostgres, checkPsql, checkServer, checkSqlalchemyUrl, checkUrlTls } from "./connect-checks";
 import { checkIsolation } from "./isolation";
 import {
     checkDefaultSearchPath,
@@ -65,6 +65,7 @@ export async function verifyStack(outputs: StackOutputs): Promise<CheckResult[]>
             results.push(login.result);
             if (login.client) sessions.set(target.mode, login.client);
             results.push(checkSqlalchemyUrl(target));
+            results.push(checkUrlTls(target, { sslmode: outputs.serverSslmode, sslrootcert: outputs.serverSslrootcert }));
 
             for (const [id, check] of SESSION_CHECKS) {
                 const client = sessions.get(target.mode);
