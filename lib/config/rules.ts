@@ -2,7 +2,7 @@
  * Cross-field rules a per-key schema cannot express, one named function each. Every problem names
  * the key that causes it (`hive-db:modes.agent.role: ...`) and what would be valid.
  */
-import { apiPortFor, apiPortKeyFor, databaseFor, managedDatabases, roleNameFor } from "../naming";
+import { apiPortFor, apiPortKeyFor, databaseFor, isLocalHost, managedDatabases, roleNameFor } from "../naming";
 import { containerKeysWithServerRules, containerRules, serverRules } from "./deployment-rules";
 import { identifierProblem } from "./identifiers";
 import { keyOf, modeKey } from "./keys";
@@ -33,6 +33,8 @@ export function portRules(config: HiveDbConfig): string[] {
         else owners.set(port, owner);
     };
     if (!config.server) claim(config.container.hostPort, keyOf("container.hostPort"));
+    // A server on this machine listens here too: an app on its port could not start.
+    else if (isLocalHost(config.server.host)) claim(config.server.port, keyOf("server.port"));
     for (const [name, mode] of Object.entries(config.modes)) {
         const port = apiPortFor(mode, config.apiBasePort);
         const key = keyOf(apiPortKeyFor(name, mode));

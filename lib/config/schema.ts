@@ -56,7 +56,8 @@ const serverFlagName = z
     .regex(/^[a-z_][a-z0-9_.]*$/, "is not a PostgreSQL setting name")
     .refine((name) => !STACK_SETTINGS.has(name), "cannot be changed here: the stack sets it (published port, healthcheck, data volume)");
 const serverFlagValue = z
-    .union([z.string(), z.number()])
+    // `pulumi config set --path` stores true/false and numbers as JSON: postgres -c reads them as text.
+    .union([z.string(), z.number(), z.boolean()])
     .transform(String)
     .refine((value) => value.length > 0 && !/\s/.test(value), "must be a non-empty value without whitespace");
 
@@ -73,8 +74,8 @@ const modeSchema = strictObject({
     apiPortPrefix: z.number().int().min(1, "must be a single digit 1-9").max(9, "must be a single digit 1-9").optional(),
     /** Modes that may read (SELECT only) every schema of this mode. */
     readers: z.array(identifier).default([]),
-    /** CONNECTION LIMIT of the role. */
-    connectionLimit: positiveInt.default(50),
+    /** CONNECTION LIMIT of the role (PostgreSQL's max_connections cannot exceed 262143 either). */
+    connectionLimit: positiveInt.max(262143, "must be at most 262143 (PostgreSQL's largest max_connections)").default(50),
     /** Bump to generate a new role password; only the role changes. */
     passwordRotation: rotationCounter.default(0),
     /** Bump to generate a new API key; only the mode's outputs change. */
