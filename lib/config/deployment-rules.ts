@@ -44,6 +44,9 @@ export function containerRules(config: HiveDbConfig): string[] {
     return problems;
 }
 
+/** The sslmodes with which libpq checks a certificate (with a root certificate, `require` acts as verify-ca). */
+const CERTIFICATE_CHECKING_MODES = new Set(["require", "verify-ca", "verify-full"]);
+
 /** The provider connects to the maintenance database first: it must exist before the stack runs. */
 export function serverRules(config: HiveDbConfig): string[] {
     if (!config.server) return [];
@@ -64,5 +67,3 @@ export function serverRules(config: HiveDbConfig): string[] {
     }
     return problems;
 }
-
-const CERTIFICATE_CHECKING_MODES = new Set(["require", "verify-ca", "verify-full"]);
