@@ -20,5 +20,7 @@ export function readStackConfig(): { values: Record<string, string>; secretKeys:
         throw new Error("@pulumi/pulumi no longer provides runtime/config isConfigSecret; update lib/stack-config.ts");
     }
     const values = pulumi.runtime.allConfig();
-    return { values, secretKeys: Object.keys(values).filter((key) => isSecret(key)) };
+    // allConfig() has cleaned `ns:config:key` to `ns:key`; the secret keys are as the engine sent them.
+    const secretKeys = Object.keys(values).filter((key) => isSecret(key) || isSecret(key.replace(":", ":config:")));
+    return { values, secretKeys };
 }
