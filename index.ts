@@ -10,11 +10,13 @@ import { serverFor } from "./components/server";
 import { parseConfig } from "./lib/config";
 import { resolveLayout } from "./lib/layout";
 import { publicOutputs, SECRET_OUTPUT_KEYS, secretOutputs } from "./lib/outputs";
+import { readStackConfig } from "./lib/stack-config";
 
 // Validation runs as the program loads, before any resource is registered: bad config fails with
 // every problem listed, as a RunError, which the CLI prints as its message alone. (Thrown from the
 // async body below instead, the SDK would hold the failed run open for about 15 s.)
-const config = parseConfig(pulumi.runtime.allConfig());
+const { values, secretKeys } = readStackConfig();
+const config = parseConfig(values, secretKeys);
 const layout = resolveLayout(config);
 
 export = async () => {
@@ -31,7 +33,7 @@ export = async () => {
     // URLs carry the role passwords: exported once the roles exist, as secrets.
     const secrets = pulumi
         .all([pulumi.output(credentials.rolePasswords), pulumi.output(credentials.apiKeys), pulumi.output(database.roles)])
-        .apply(([passwords, apiKeys]) => secretOutputs(layout, server.login, { passwords, apiKeys }));
+        .apply(([passwords, apiKeys]) => secretOutputs(layout, server.endpoint, { passwords, apiKeys }));
     const secretExports = Object.fromEntries(SECRET_OUTPUT_KEYS.map((key) => [key, pulumi.secret(secrets.apply((all) => all[key]))]));
-    return { ...publicOutputs(layout, server.login, server.docker), ...secretExports };
+    return { ...publicOutputs(layout, server.endpoint, server.docker), ...secretExports };
 };

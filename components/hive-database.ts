@@ -5,13 +5,14 @@ import type { Layout, ModeLayout } from "../lib/layout";
 import type { ServerEndpoint } from "../lib/outputs";
 import { ExtensionGuard } from "./extension-guard";
 import { type DefaultPrivilegeSpec, type GrantSpec, needsOrdering, planPrivileges, privilegeObject, PUBLIC_ROLE } from "../lib/privileges";
+import type { SslMode } from "../lib/urls";
 
 /** How the provider logs in: the server's endpoint plus admin credentials. */
 export interface AdminLogin extends ServerEndpoint {
     username: string;
     password: pulumi.Input<string>;
     /** `disable` for the local container (the provider's default `require` fails there). */
-    sslmode: string;
+    sslmode: SslMode;
     /** Database the provider connects to for server-wide statements. @default "postgres" */
     maintenanceDatabase: string;
     /** False for managed servers whose admin is not a true superuser. @default true */
@@ -66,6 +67,7 @@ export class HiveDatabase extends pulumi.ComponentResource {
                 password: connection.password,
                 database: connection.maintenanceDatabase,
                 sslmode: connection.sslmode,
+                sslrootcert: connection.sslrootcert,
                 superuser: connection.superuser,
                 connectTimeout: 30,
             },

@@ -5,7 +5,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { CONFIG_NAMESPACE, type ExternalServerConfig, type HiveDbConfig } from "../lib/config";
 import { bindMountUser, containerDialHost, volumeNameFor } from "../lib/naming";
-import type { DockerNames } from "../lib/outputs";
+import type { DockerNames, ServerEndpoint } from "../lib/outputs";
 import { currentProbes } from "../lib/probes";
 import type { AdminLogin } from "./hive-database";
 import { PostgresContainer, type PostgresStorage } from "./postgres-container";
@@ -13,6 +13,8 @@ import { PostgresContainer, type PostgresStorage } from "./postgres-container";
 export interface ServerHandle {
     /** How the database layer's provider logs in. */
     login: AdminLogin;
+    /** Where and how the apps connect: the outputs' URLs and `.env` bodies. */
+    endpoint: ServerEndpoint;
     /** What must be up before anything connects; empty for an existing server. */
     ready: pulumi.Resource[];
     /** Docker names, for the outputs; undefined for an existing server. */
@@ -67,6 +69,8 @@ async function containerServer(config: HiveDbConfig, adminPassword: pulumi.Outpu
             maintenanceDatabase: "postgres",
             superuser: true,
         },
+        // The container has no TLS; its URLs stay as they were, without sslmode.
+        endpoint: { host: containerDialHost(container), port: container.hostPort },
         ready: [server.container],
         docker: {
             containerName: container.name,
@@ -94,9 +98,11 @@ function externalServer(server: ExternalServerConfig, adminUser: string, adminPa
             username: adminUser,
             password: adminPassword,
             sslmode: server.sslmode,
+            sslrootcert: server.sslrootcert,
             maintenanceDatabase: server.maintenanceDatabase,
             superuser: server.superuser,
         },
+        endpoint: { host: server.host, port: server.port, sslmode: server.sslmode, sslrootcert: server.sslrootcert },
         ready: [],
         repairHint: `check that ${server.host}:${server.port} accepts ${adminUser} (hive-db:server, hive-db:adminPassword)`,
     };

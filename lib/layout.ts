@@ -75,3 +75,14 @@ export function readSearchPaths(modes: readonly ReadableMode[], extensionsSchema
         Object.fromEntries(Object.entries(schemas).map(([database, list]) => [database, [...list, extensionsSchema]]));
     return perMode(modes, (mode) => withExtensions(readable[mode.name]));
 }
+
+/**
+ * A per-mode map's own entry: `map[mode]` alone would read `Object.prototype` members for a mode
+ * named `constructor` that the map lacks, instead of failing.
+ */
+export function modeEntry<T>(map: Readonly<Record<string, T>>, mode: string, what: string): T {
+    if (!Object.hasOwn(map, mode)) {
+        throw new Error(`no ${what} for mode ${mode}`);
+    }
+    return map[mode];
+}

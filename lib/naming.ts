@@ -60,6 +60,13 @@ export function isLoopback(address: string): boolean {
     return isIP(address) === 4 ? address.startsWith("127.") : address === "::1";
 }
 
+/** Whether a server host (name or IP literal) is this machine: its port is then taken here too. */
+export function isLocalHost(host: string): boolean {
+    if (isIP(host) !== 0) return isLoopback(host);
+    const name = host.toLowerCase().replace(/\.$/, "");
+    return name === "localhost" || name.endsWith(".localhost");
+}
+
 /** The host a client on this machine dials to reach the container's published port. */
 export function containerDialHost(container: Pick<ContainerConfig, "bindAddress">): string {
     return WILDCARD_ADDRESSES.has(container.bindAddress) ? "127.0.0.1" : container.bindAddress;

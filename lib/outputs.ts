@@ -5,9 +5,9 @@
  */
 import { z } from "zod";
 import { dotenvLine } from "./dotenv";
-import { type Layout, type ModeLayout, perMode, readSearchPaths } from "./layout";
+import { type Layout, type ModeLayout, modeEntry, perMode, readSearchPaths } from "./layout";
 import { readUrlEnvKey } from "./naming";
-import { libpqUrl, sqlalchemyUrl } from "./urls";
+import { libpqUrl, SSL_MODES, type SslMode, sqlalchemyUrl } from "./urls";
 
 const name = z.string().min(1);
 const byMode = <T extends z.ZodType>(value: T) => z.record(z.string(), value);
@@ -17,6 +17,10 @@ export const publicOutputsSchema = z.object({
     /** Address and port clients on this machine use to reach the server. */
     serverHost: name,
     serverPort: z.number().int().min(1).max(65535),
+    /** The sslmode every URL carries; absent for the stack's own container (its URLs carry none). */
+    serverSslmode: z.enum(SSL_MODES).optional(),
+    /** The root certificate path every URL carries, when configured. */
+    serverSslrootcert: name.optional(),
     /** The main database (`hive`). */
     databaseName: name,
     /** Docker names; absent with an existing server. */
@@ -65,10 +69,14 @@ export type StackOutputs = z.infer<typeof stackOutputsSchema>;
 /** The outputs exported as Pulumi secrets. */
 export const SECRET_OUTPUT_KEYS = Object.keys(secretOutputsSchema.shape) as Array<keyof SecretOutputs>;
 
-/** Where clients reach the server. */
+/** Where and how clients reach the server. */
 export interface ServerEndpoint {
     host: string;
     port: number;
+    /** libpq sslmode for every URL and `.env` body; undefined: none written. */
+    sslmode?: SslMode;
+    /** Root certificate file on the client machines, or `system`. */
+    sslrootcert?: string;
 }
 
 /** Docker names of the stack's own container; undefined with an existing server. */
@@ -88,6 +96,9 @@ export function publicOutputs(layout: Layout, server: ServerEndpoint, docker?: D
     return {
         serverHost: server.host,
         serverPort: server.port,
+        // Only when set: an exported `undefined` would still be a key.
+        ...(server.sslmode === undefined ? {} : { serverSslmode: server.sslmode }),
+        ...(server.sslrootcert === undefined ? {} : { serverSslrootcert: server.sslrootcert }),
         databaseName: layout.databases[0],
         ...docker,
         extensionsSchema: layout.extensionsSchema,
@@ -112,7 +123,8 @@ export function modeConnection(
     apiKey: string,
     reads: Readonly<Record<string, readonly string[]>> = {},
 ) {
-    const endpoint = { host: server.host, port: server.port, user: mode.role, password };
+    const { host, port, sslmode, sslrootcert } = server;
+    const endpoint = { host, port, sslmode, sslrootcert, user: mode.role, password };
     const parts = { ...endpoint, database: mode.database, searchPath: mode.searchPath };
     const databaseUrl = sqlalchemyUrl(parts);
     const readParts = Object.entries(reads).map(([database, searchPath]) => ({ ...endpoint, database, searchPath }));
@@ -124,11 +136,14 @@ export function modeConnection(
         dotenvLine("HIVE_API_PORT", String(mode.apiPort)),
         dotenvLine("HIVE_API_KEY", apiKey),
         dotenvLine("HIVE_DB_SCHEMA", mode.schemas[0]),
-        dotenvLine("POSTGRES_HOST", server.host),
-        dotenvLine("POSTGRES_PORT", String(server.port)),
+        dotenvLine("POSTGRES_HOST", host),
+        dotenvLine("POSTGRES_PORT", String(port)),
         dotenvLine("POSTGRES_DB", mode.database),
         dotenvLine("POSTGRES_USER", mode.role),
         dotenvLine("POSTGRES_PASSWORD", password),
+        // libpq reads these from the environment: a connection built from POSTGRES_* gets the same TLS.
+        ...(sslmode === undefined ? [] : [dotenvLine("PGSSLMODE", sslmode)]),
+        ...(sslrootcert === undefined ? [] : [dotenvLine("PGSSLROOTCERT", sslrootcert)]),
     ];
     return {
         databaseUrl,
@@ -141,18 +156,25 @@ export function modeConnection(
 
 export function secretOutputs(layout: Layout, server: ServerEndpoint, secrets: ModeSecrets): SecretOutputs {
     const reads = readSearchPaths(layout.modes, layout.extensionsSchema);
+    const apiKey = (mode: ModeLayout) => modeEntry(secrets.apiKeys, mode.name, "API key");
     const connections = perMode(layout.modes, (mode) =>
-        modeConnection(server, mode, secrets.passwords[mode.name], secrets.apiKeys[mode.name], reads[mode.name]),
+        modeConnection(
+            server,
+            mode,
+            modeEntry(secrets.passwords, mode.name, "password"),
+            apiKey(mode),
+            modeEntry(reads, mode.name, "reads"),
+        ),
     );
     const each = <T>(value: (connection: (typeof connections)[string]) => T) =>
-        perMode(layout.modes, (mode) => value(connections[mode.name]));
+        perMode(layout.modes, (mode) => value(modeEntry(connections, mode.name, "connection")));
     return {
         databaseUrls: each((connection) => connection.databaseUrl),
         libpqUrls: each((connection) => connection.libpqUrl),
         readUrls: each((connection) => connection.readUrls),
         readLibpqUrls: each((connection) => connection.readLibpqUrls),
         envFiles: each((connection) => connection.envFile),
-        apiKeys: perMode(layout.modes, (mode) => secrets.apiKeys[mode.name]),
+        apiKeys: perMode(layout.modes, apiKey),
     };
 }
 

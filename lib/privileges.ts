@@ -54,24 +54,39 @@ export function needsOrdering(spec: GrantSpec | DefaultPrivilegeSpec): boolean {
 /** The role name PostgreSQL and the provider use for "every role". */
 export const PUBLIC_ROLE = "public";
 
+const grantName = (role: string, database: string, schema: string | undefined, objectType: GrantObjectType) =>
+    [role, database, schema, objectType].filter((part) => part !== undefined).join("-");
+
+/**
+ * PUBLIC's tuples in each database: REVOKE ALL on the database and on `public`, so only the roles
+ * granted below may connect or use `public`; and the one thing PUBLIC is given, USAGE on the
+ * extensions schema, whose objects (vector) are for everyone who may connect at all (mode roles and
+ * readers): one grant instead of one per role, and PUBLIC cannot CONNECT, so no one else gets in.
+ */
+function publicGrants(layout: Layout): GrantSpec[] {
+    return layout.databases.flatMap((database): GrantSpec[] => {
+        const spec = (objectType: GrantObjectType, schema: string | undefined, privileges: string[]): GrantSpec => {
+            const name = grantName(PUBLIC_ROLE, database, schema, objectType);
+            return { name, role: PUBLIC_ROLE, database, schema, objectType, privileges };
+        };
+        return [spec("database", undefined, []), spec("schema", "public", []), spec("schema", layout.extensionsSchema, ["USAGE"])];
+    });
+}
+
 /** Grants and default privileges for a layout, merged so each tuple appears once. */
 export function planPrivileges(layout: Layout): { grants: GrantSpec[]; defaultPrivileges: DefaultPrivilegeSpec[] } {
-    const grants = new Map<string, GrantSpec>();
+    const grants = new Map(publicGrants(layout).map((spec) => [spec.name, spec]));
     const grant = (role: string, database: string, objectType: GrantObjectType, schema: string | undefined, privileges: string[]) => {
-        const name = [role, database, schema, objectType].filter((part) => part !== undefined).join("-");
+        // Defence in depth behind the config rules: PUBLIC gets nothing from here. A mode role
+        // named "public" would otherwise merge its grants into PUBLIC's tuple, open to everyone.
+        if (role === PUBLIC_ROLE && privileges.length > 0) {
+            throw new Error(`refusing to grant ${privileges.join(", ")} on ${objectType} ${schema ?? database} to PUBLIC`);
+        }
+        const name = grantName(role, database, schema, objectType);
         const existing = grants.get(name);
         const merged = new Set([...(existing?.privileges ?? []), ...privileges]);
         grants.set(name, { name, role, database, schema, objectType, privileges: [...merged].sort() });
     };
-
-    for (const database of layout.databases) {
-        // REVOKE ALL ... FROM PUBLIC: only the roles granted below may connect or use `public`.
-        grant(PUBLIC_ROLE, database, "database", undefined, []);
-        grant(PUBLIC_ROLE, database, "schema", "public", []);
-        // The extensions (vector) are for everyone who may connect at all: mode roles and readers.
-        // One grant instead of one per role; PUBLIC cannot CONNECT, so no one else reaches it.
-        grant(PUBLIC_ROLE, database, "schema", layout.extensionsSchema, ["USAGE"]);
-    }
 
     const byName = new Map(layout.modes.map((mode) => [mode.name, mode]));
     const defaultPrivileges: DefaultPrivilegeSpec[] = [];

@@ -23,7 +23,7 @@ async function main(): Promise<number> {
         log(`bench: skipped: ${missing}`);
         return 0;
     }
-    const defaults = parseConfig({ "hive-db:adminPassword": "present" });
+    const defaults = parseConfig({ "hive-db:adminPassword": "present" }, ["hive-db:adminPassword"]);
     const flags = defaults.container.serverFlags;
     log(`bench: image ${ENGINE_IMAGE}, ${REPETITIONS} repetitions per figure`);
 

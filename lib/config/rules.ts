@@ -2,23 +2,21 @@
  * Cross-field rules a per-key schema cannot express, one named function each. Every problem names
  * the key that causes it (`hive-db:modes.agent.role: ...`) and what would be valid.
  */
-import { apiPortFor, apiPortKeyFor, databaseFor, isLoopback, managedDatabases, roleNameFor } from "../naming";
+import { apiPortFor, apiPortKeyFor, databaseFor, isLocalHost, managedDatabases, roleNameFor } from "../naming";
+import { containerKeysWithServerRules, containerRules, serverRules } from "./deployment-rules";
 import { identifierProblem } from "./identifiers";
+import { keyOf, modeKey } from "./keys";
 import type { HiveDbConfig } from "./schema";
 
-/** Pulumi config namespace: keys are `hive-db:<key>`. */
-export const CONFIG_NAMESPACE = "hive-db";
-
-/** What the rules know besides the parsed config. */
+/** What the rules know besides the parsed config: how keys were written, never a secret's value. */
 export interface RuleContext {
-    /** Whether `hive-db:adminPassword` is set (its value never reaches a rule). */
-    hasAdminPassword: boolean;
+    /** How `hive-db:adminPassword` is set: absent, as plain text, as an empty secret, or properly. */
+    adminPassword: "missing" | "plain" | "empty" | "set";
+    /** The `hive-db:container.*` keys written in the config (the parsed config has them all, defaulted). */
+    containerKeys: readonly string[];
 }
 
-type Rule = (config: HiveDbConfig, context: RuleContext) => string[];
-
-const keyOf = (path: string) => `${CONFIG_NAMESPACE}:${path}`;
-const modeKey = (mode: string, field: string) => keyOf(`modes.${mode}.${field}`);
+export type Rule = (config: HiveDbConfig, context: RuleContext) => string[];
 
 /** At least one mode. */
 export function modeCountRules(config: HiveDbConfig): string[] {
@@ -35,6 +33,8 @@ export function portRules(config: HiveDbConfig): string[] {
         else owners.set(port, owner);
     };
     if (!config.server) claim(config.container.hostPort, keyOf("container.hostPort"));
+    // A server on this machine listens here too: an app on its port could not start.
+    else if (isLocalHost(config.server.host)) claim(config.server.port, keyOf("server.port"));
     for (const [name, mode] of Object.entries(config.modes)) {
         const port = apiPortFor(mode, config.apiBasePort);
         const key = keyOf(apiPortKeyFor(name, mode));
@@ -96,11 +96,18 @@ export function schemaRules(config: HiveDbConfig): string[] {
     return problems;
 }
 
-/** Readers are other, existing modes. */
+/** Names listed twice in one list: each would declare a second resource of the same name. */
+function listedTwice(key: string, names: readonly string[]): string[] {
+    const repeated = names.filter((name, index) => names.indexOf(name) !== index);
+    return [...new Set(repeated)].map((name) => `${key}: "${name}" is listed twice; list each once`);
+}
+
+/** Readers are other, existing modes, each listed once. */
 export function readerRules(config: HiveDbConfig): string[] {
     const problems: string[] = [];
     const names = Object.keys(config.modes);
     for (const [name, mode] of Object.entries(config.modes)) {
+        problems.push(...listedTwice(modeKey(name, "readers"), mode.readers));
         for (const reader of mode.readers) {
             if (reader === name) {
                 problems.push(`${modeKey(name, "readers")}: a mode cannot list itself as a reader`);
@@ -110,6 +117,11 @@ export function readerRules(config: HiveDbConfig): string[] {
         }
     }
     return problems;
+}
+
+/** Each extension once: one Extension resource per name and database. */
+export function extensionRules(config: HiveDbConfig): string[] {
+    return listedTwice(keyOf("extensions"), config.extensions);
 }
 
 /** Only databases of this stack can be adopted. */
@@ -124,35 +136,26 @@ export function adoptionRules(config: HiveDbConfig): string[] {
  * The admin password lives in the stack config, encrypted: it must outlive `pulumi destroy`, because
  * the data directory the stack keeps holds it (POSTGRES_PASSWORD only seeds an empty one).
  */
-export function adminPasswordRules(config: HiveDbConfig, { hasAdminPassword }: RuleContext): string[] {
-    if (hasAdminPassword) return [];
-    const how = config.server
-        ? "the existing server's admin password"
-        : "a new random one, e.g. `openssl rand -base64 32 | pulumi config set --secret hive-db:adminPassword` (scripts/up.sh does this for you)";
-    return [`${keyOf("adminPassword")}: required (a secret); set ${how}`];
-}
-
-/** What the stack's own container requires of its keys (nothing with an existing server). */
-export function containerRules(config: HiveDbConfig): string[] {
-    if (config.server) return [];
-    const { container } = config;
-    const problems: string[] = [];
-    if (!isLoopback(container.bindAddress) && !container.allowNonLoopbackBind) {
-        problems.push(
-            `${keyOf("container.bindAddress")}: "${container.bindAddress}" publishes PostgreSQL beyond this machine; ` +
-                `use 127.0.0.1, or set ${keyOf("container.allowNonLoopbackBind")} to true to opt in`,
-        );
+export function adminPasswordRules(config: HiveDbConfig, { adminPassword }: RuleContext): string[] {
+    const key = keyOf("adminPassword");
+    const setSecret = `pulumi config set --secret ${key}`;
+    switch (adminPassword) {
+        case "set":
+            return [];
+        case "plain":
+            return [
+                `${key}: is stored as plain text in the stack config; set it as a secret instead (\`${setSecret}\`), ` +
+                    "and change the password if the plain file was shared or committed",
+            ];
+        case "empty":
+            return [`${key}: is empty; set the admin password (\`${setSecret}\`)`];
+        case "missing": {
+            const how = config.server
+                ? "the existing server's admin password"
+                : `a new random one, e.g. \`openssl rand -base64 32 | ${setSecret}\` (scripts/up.sh does this for you)`;
+            return [`${key}: required (a secret); set ${how}`];
+        }
     }
-    if (container.dataDirectory !== undefined && !container.dataDirectory.startsWith("/")) {
-        problems.push(`${keyOf("container.dataDirectory")}: "${container.dataDirectory}" must be an absolute host path`);
-    }
-    if (container.user !== undefined && container.dataDirectory === undefined) {
-        problems.push(
-            `${keyOf("container.user")}: only applies with container.dataDirectory (a bind mount); ` +
-                "a named volume runs as the image's postgres user",
-        );
-    }
-    return problems;
 }
 
 const RULES: readonly Rule[] = [
@@ -161,9 +164,12 @@ const RULES: readonly Rule[] = [
     roleRules,
     schemaRules,
     readerRules,
+    extensionRules,
     adoptionRules,
     adminPasswordRules,
+    containerKeysWithServerRules,
     containerRules,
+    serverRules,
 ];
 
 /** Every cross-field problem, in rule order. */

@@ -6,14 +6,26 @@ import { isIP } from "net";
 import * as path from "path";
 import { z } from "zod";
 import { DATA_MOUNT_PATH } from "../container";
-import { identifierProblem } from "./identifiers";
+import { dataDirectoryProblem, dockerNameProblem, imageReferenceProblem, networkNameProblem } from "./docker-names";
+import { SSL_MODES } from "../urls";
+import { canonicalHost, serverHostProblem, sslRootCertProblem } from "./hosts";
+import { databaseNameProblem, extensionNameProblem, identifierProblem, roleNameProblem } from "./identifiers";
 
-const identifier = z.string().superRefine((name, ctx) => {
-    const problem = identifierProblem(name);
-    if (problem) {
-        ctx.addIssue({ code: "custom", message: problem });
-    }
-});
+/** A string checked by a `...Problem` function (undefined: fine). */
+const checkedName = (problemOf: (name: string) => string | undefined) =>
+    z.string().superRefine((name, ctx) => {
+        const problem = problemOf(name);
+        if (problem) {
+            ctx.addIssue({ code: "custom", message: problem });
+        }
+    });
+
+const identifier = checkedName(identifierProblem);
+/** A database the stack creates: not one every server already has. */
+const databaseName = checkedName(databaseNameProblem);
+const modeRole = checkedName((name) => roleNameProblem(name, { allowBootstrapSuperuser: false }));
+// Old Makefile setups and managed servers log in as `postgres`: allowed for the admin only.
+const adminRole = checkedName((name) => roleNameProblem(name, { allowBootstrapSuperuser: true }));
 
 const port = z
     .number({ error: "must be a port number" })
@@ -35,10 +47,17 @@ function strictObject<Shape extends z.ZodRawShape>(shape: Shape) {
     });
 }
 
+/** Settings the container's port mapping, healthcheck and data volume depend on: the stack owns them. */
+const STACK_SETTINGS = new Set(["port", "listen_addresses", "data_directory", "config_file", "hba_file", "ident_file"]);
+
 /** Server flags passed as `postgres -c name=value`. */
-const serverFlagName = z.string().regex(/^[a-z_][a-z0-9_.]*$/, "is not a PostgreSQL setting name");
+const serverFlagName = z
+    .string()
+    .regex(/^[a-z_][a-z0-9_.]*$/, "is not a PostgreSQL setting name")
+    .refine((name) => !STACK_SETTINGS.has(name), "cannot be changed here: the stack sets it (published port, healthcheck, data volume)");
 const serverFlagValue = z
-    .union([z.string(), z.number()])
+    // `pulumi config set --path` stores true/false and numbers as JSON: postgres -c reads them as text.
+    .union([z.string(), z.number(), z.boolean()])
     .transform(String)
     .refine((value) => value.length > 0 && !/\s/.test(value), "must be a non-empty value without whitespace");
 
@@ -46,17 +65,17 @@ const modeSchema = strictObject({
     /** Schemas the mode's role owns; the first is where unqualified new tables land. */
     schemas: z.array(identifier).min(1, "a mode needs at least one schema"),
     /** Role name; default `hive_<mode>`. */
-    role: identifier.optional(),
+    role: modeRole.optional(),
     /** Database holding the mode's schemas; default the stack's `database`. */
-    database: identifier.optional(),
+    database: databaseName.optional(),
     /** Explicit API port; wins over `apiPortPrefix`. */
     apiPort: port.optional(),
     /** One digit put in front of `apiBasePort` (3 → 38886). Neither set: the base port. */
     apiPortPrefix: z.number().int().min(1, "must be a single digit 1-9").max(9, "must be a single digit 1-9").optional(),
     /** Modes that may read (SELECT only) every schema of this mode. */
     readers: z.array(identifier).default([]),
-    /** CONNECTION LIMIT of the role. */
-    connectionLimit: positiveInt.default(50),
+    /** CONNECTION LIMIT of the role (PostgreSQL's max_connections cannot exceed 262143 either). */
+    connectionLimit: positiveInt.max(262143, "must be at most 262143 (PostgreSQL's largest max_connections)").default(50),
     /** Bump to generate a new role password; only the role changes. */
     passwordRotation: rotationCounter.default(0),
     /** Bump to generate a new API key; only the mode's outputs change. */
@@ -67,30 +86,28 @@ const isUnderDataMount = (dir: string) =>
     path.posix.normalize(dir) === DATA_MOUNT_PATH || path.posix.normalize(dir).startsWith(DATA_MOUNT_PATH + "/");
 
 const containerSchema = strictObject({
-    image: z.string().min(1).default("agnohq/pgvector:16"),
-    name: z
-        .string()
-        .regex(/^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/, "is not a valid container name")
-        .default("hive-postgres-shared"),
+    image: checkedName(imageReferenceProblem).default("agnohq/pgvector:16"),
+    name: checkedName((name) => dockerNameProblem(name, "container")).default("hive-postgres-shared"),
     hostPort: port.default(5532),
     // An IP literal: Docker binds a host name such as "localhost" on every interface, or refuses it.
     bindAddress: z
         .string()
-        .refine((address) => isIP(address) !== 0, 'must be an IP address such as "127.0.0.1" (not a host name)')
+        .refine((address) => isIP(address) !== 0 && !address.includes("%"), 'must be an IP address such as "127.0.0.1" (not a host name)')
+        .transform(canonicalHost)
         .default("127.0.0.1"),
     /** Must be true to publish the port on anything but loopback. */
     allowNonLoopbackBind: z.boolean().default(false),
-    network: z.string().min(1).default("app_network"),
-    /** Named volume for PGDATA; default `<name>-data`. Ignored when `dataDirectory` is set. */
-    volume: z.string().min(1).optional(),
+    network: checkedName(networkNameProblem).default("app_network"),
+    /** Named volume for PGDATA; default `<name>-data`. Not allowed together with `dataDirectory`. */
+    volume: checkedName((name) => dockerNameProblem(name, "volume")).optional(),
     /** Absolute host path bind-mounted instead of a named volume. */
-    dataDirectory: z.string().min(1).optional(),
+    dataDirectory: checkedName(dataDirectoryProblem).optional(),
     /** `UID:GID` to run as with `dataDirectory`; default the host user running Pulumi. */
     user: z
         .string()
         .regex(/^\d+:\d+$/, 'must be "UID:GID", e.g. "1000:1000"')
+        .refine((user) => Number(user.split(":")[0]) !== 0, "cannot be root (UID 0): PostgreSQL refuses to run as root")
         .optional(),
-    // Only DATA_MOUNT_PATH is on the volume: a PGDATA elsewhere would live and die with the container.
     pgdata: z
         .string()
         .refine(isUnderDataMount, `must be ${DATA_MOUNT_PATH} or a directory under it (the only path kept on the volume)`)
@@ -105,11 +122,16 @@ const containerSchema = strictObject({
 });
 
 const externalServerSchema = strictObject({
-    host: z.string().min(1),
+    host: checkedName(serverHostProblem).transform(canonicalHost),
     port: port.default(5432),
-    sslmode: z.enum(["disable", "allow", "prefer", "require", "verify-ca", "verify-full"]).default("require"),
+    /** libpq sslmode of the provider and of every URL. */
+    sslmode: z.enum(SSL_MODES).default("require"),
+    /** Root certificate file on the client machines, or `system`: in every URL, the `.env` bodies and the provider. */
+    sslrootcert: checkedName(sslRootCertProblem).optional(),
     /** Database the provider connects to for server-wide statements. */
-    maintenanceDatabase: identifier.default("postgres"),
+    maintenanceDatabase: identifier
+        .refine((name) => name !== "template0", '"template0" does not accept connections; use "postgres" or another existing database')
+        .default("postgres"),
     /** Set false for managed servers whose admin is not a true superuser (RDS, Cloud SQL). */
     superuser: z.boolean().default(true),
 });
@@ -122,11 +144,11 @@ const DEFAULT_MODES = {
 };
 
 export const configSchema = strictObject({
-    database: identifier.default("hive"),
-    adminUser: identifier.default("hive_admin"),
+    database: databaseName.default("hive"),
+    adminUser: adminRole.default("hive_admin"),
     /** Secret, required: the container is initialised with it, or the existing server's admin has it. */
     adminPassword: z.unknown().optional(),
-    extensions: z.array(identifier).default(["vector"]),
+    extensions: z.array(checkedName(extensionNameProblem)).default(["vector"]),
     extensionsSchema: identifier.default("extensions"),
     apiBasePort: port.default(8886),
     /** Databases that must already exist on the server (existing ones are adopted whether listed or not). */

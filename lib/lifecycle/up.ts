@@ -20,7 +20,10 @@ export interface UpOptions {
 /** The stack's config as the program will see it (`hive-db:*` plain values; secrets only as present). */
 export async function stackConfig(stack: Stack) {
     const all = await stack.getAllConfig();
-    return parseConfig(Object.fromEntries(Object.entries(all).map(([key, entry]) => [key, entry.value])));
+    const secretKeys = Object.entries(all)
+        .filter(([, entry]) => entry.secret)
+        .map(([key]) => key);
+    return parseConfig(Object.fromEntries(Object.entries(all).map(([key, entry]) => [key, entry.value])), secretKeys);
 }
 
 export async function bringUp(stack: Stack, options: UpOptions): Promise<UpResult> {

@@ -125,6 +125,38 @@ export function checkSqlalchemyUrl(target: ModeTarget): CheckResult {
         : result("fail", `databaseUrls.${target.mode} and libpqUrls.${target.mode} differ after the scheme`);
 }
 
+/**
+ * Every URL must carry the outputs' sslmode and root certificate: a URL without sslmode makes libpq
+ * fall back to `prefer` (no certificate check, silent plaintext). The container's carry none.
+ */
+export function checkUrlTls(target: ModeTarget, server: { sslmode?: string; sslrootcert?: string }): CheckResult {
+    const result = resultFor("url-sslmode", target.mode);
+    const problems: string[] = [];
+    const urls: Array<[string, string]> = [
+        [`libpqUrls.${target.mode}`, target.libpqUrl],
+        [`databaseUrls.${target.mode}`, target.sqlalchemyUrl],
+    ];
+    for (const [output, url] of urls) {
+        let query: URLSearchParams;
+        try {
+            query = new URL(url).searchParams;
+        } catch {
+            problems.push(`${output} is not a URL`);
+            continue;
+        }
+        for (const [param, outputKey, expected] of [
+            ["sslmode", "serverSslmode", server.sslmode],
+            ["sslrootcert", "serverSslrootcert", server.sslrootcert],
+        ] as const) {
+            const actual = query.get(param) ?? undefined;
+            if (actual !== expected) problems.push(`${output} has ${param} ${actual ?? "(none)"}, ${outputKey} is ${expected ?? "(none)"}`);
+        }
+    }
+    return problems.length === 0
+        ? result("pass", server.sslmode === undefined ? "no sslmode, as the container's" : `sslmode=${server.sslmode} in both URLs`)
+        : result("fail", problems.join("; "));
+}
+
 /** `KEY=value` lines of an env file body; surrounding quotes are dropped. */
 export function parseEnvFile(body: string): Map<string, string> {
     const entries = new Map<string, string>();

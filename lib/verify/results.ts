@@ -8,6 +8,7 @@ export const CHECK_TITLES = {
     psql: "libpq URL connects with psql",
     "node-postgres": "libpq URL connects with node-postgres",
     "sqlalchemy-url": "SQLAlchemy URL = libpq URL + driver",
+    "url-sslmode": "URLs carry the server's sslmode",
     "search-path": "search_path from the URL",
     "default-search-path": "role's default search_path (no options)",
     "own-schema": "unqualified CREATE lands in own schema",

@@ -3,7 +3,7 @@
  */
 import type { Client } from "pg";
 
-import { checkEnvFile, checkNodePostgres, checkPsql, checkServer, checkSqlalchemyUrl } from "./connect-checks";
+import { checkEnvFile, checkNodePostgres, checkPsql, checkServer, checkSqlalchemyUrl, checkUrlTls } from "./connect-checks";
 import { checkIsolation } from "./isolation";
 import { checkReadUrls } from "./read-checks";
 import {
@@ -15,7 +15,7 @@ import {
     checkVector,
 } from "./mode-checks";
 import type { StackOutputs } from "./input";
-import { makeRedactor } from "./redact";
+import { makeRedactor } from "../redact";
 import { checkStartupSchemas, checkUnmanagedObjects } from "./startup-checks";
 import type { CheckId, CheckResult } from "./results";
 import { describeError, mapConcurrently } from "./sql";
@@ -60,7 +60,11 @@ async function checkMode(
         result: { id: "node-postgres", subject: target.mode, status: "fail", detail: describeError(error) } as CheckResult,
         client: undefined,
     }));
-    rows.push(login.result, checkSqlalchemyUrl(target));
+    rows.push(
+        login.result,
+        checkSqlalchemyUrl(target),
+        checkUrlTls(target, { sslmode: outputs.serverSslmode, sslrootcert: outputs.serverSslrootcert }),
+    );
     const client = login.client;
     for (const [id, check] of SESSION_CHECKS) {
         rows.push(

@@ -3,16 +3,16 @@ import * as fs from "fs";
 import * as yaml from "js-yaml";
 import * as path from "path";
 import { ConfigError, parseConfig } from "../../lib/config";
-import { BAD_CONFIGS } from "../fixtures/bad-configs";
+import { BAD_CONFIGS, TRICKY_VALID_CONFIGS } from "../fixtures/bad-configs";
 import { containerDialHost } from "../../lib/naming";
 import { resolveLayout } from "../../lib/layout";
-import { engineConfig } from "../fixtures/configs";
+import { configOf, engineConfig, engineSecretKeys } from "../fixtures/configs";
 
 const ROOT = path.resolve(__dirname, "../..");
 
-function problemsOf(config: Record<string, unknown>): string[] {
+function problemsOf(config: Record<string, unknown>, secretKeys?: readonly string[]): string[] {
     try {
-        parseConfig(engineConfig(config));
+        configOf(config, secretKeys);
     } catch (error) {
         assert.ok(error instanceof ConfigError, String(error));
         return error.problems;
@@ -21,7 +21,7 @@ function problemsOf(config: Record<string, unknown>): string[] {
 }
 
 describe("config defaults", () => {
-    const config = parseConfig(engineConfig({}));
+    const config = configOf({});
     const layout = resolveLayout(config);
 
     it("reproduce the seeds' server", () => {
@@ -59,20 +59,41 @@ describe("config defaults", () => {
 
     it("are what the dev stack (Pulumi.dev.yaml) spells out", () => {
         const dev = yaml.load(fs.readFileSync(path.join(ROOT, "Pulumi.dev.yaml"), "utf8")) as { config: Record<string, unknown> };
-        assert.deepEqual(parseConfig(engineConfig(dev.config)), config);
+        assert.deepEqual(configOf(dev.config), config);
     });
 });
+
+/** Every string and number a config value holds: what a key set with `--secret` must never show. */
+function leafValues(value: unknown): string[] {
+    if (typeof value === "string" || typeof value === "number") return String(value) === "" ? [] : [String(value)];
+    if (Array.isArray(value)) return value.flatMap(leafValues);
+    if (typeof value === "object" && value !== null) return Object.values(value).flatMap(leafValues);
+    return [];
+}
 
 describe("config validation", () => {
     for (const c of BAD_CONFIGS) {
         it(`rejects ${c.name}, naming ${c.key}`, () => {
-            const problems = problemsOf(c.config);
+            const problems = problemsOf(c.config, c.secretKeys);
             const named = problems.filter((p) => p.startsWith(`${c.key}: `));
             assert.ok(named.length > 0, `no problem names ${c.key}: ${JSON.stringify(problems)}`);
             assert.ok(
                 named.some((p) => c.says.test(p)),
                 `${JSON.stringify(named)} should match ${c.says}`,
             );
+            for (const secret of [...(c.secretKeys ?? []), "adminPassword"].flatMap((key) => leafValues(c.config[key]))) {
+                assert.ok(!problems.join("\n").includes(secret), `a secret value is shown: ${JSON.stringify(problems)}`);
+            }
+        });
+    }
+});
+
+describe("config validation: tricky but valid", () => {
+    for (const c of TRICKY_VALID_CONFIGS) {
+        it(`accepts ${c.name}`, () => {
+            const config = configOf(c.config, ["adminPassword", ...Object.keys(c.secrets ?? {})]);
+            const modes = c.config.modes as Record<string, unknown> | undefined;
+            assert.deepEqual(Object.keys(config.modes), modes ? Object.keys(modes) : ["workspace", "agent", "genie"]);
         });
     }
 });
@@ -85,27 +106,30 @@ describe("config validation: what passes", () => {
 
     it("takes any loopback IP without opt-in", () => {
         for (const address of ["127.0.0.1", "127.0.0.53", "::1"]) {
-            assert.equal(parseConfig(engineConfig({ container: { bindAddress: address } })).container.bindAddress, address);
+            assert.equal(configOf({ container: { bindAddress: address } }).container.bindAddress, address);
         }
     });
 
     it("accepts a wider bind address when opted in, and dials loopback for a wildcard", () => {
-        const config = parseConfig(engineConfig({ container: { bindAddress: "0.0.0.0", allowNonLoopbackBind: true } }));
+        const config = configOf({ container: { bindAddress: "0.0.0.0", allowNonLoopbackBind: true } });
         assert.equal(containerDialHost(config.container), "127.0.0.1");
     });
 
+    it("writes IPv6 addresses canonically, as every URL parser reads them back", () => {
+        assert.equal(configOf({ server: { host: "2001:0DB8:0:0::10" } }).server?.host, "2001:db8::10");
+        assert.equal(configOf({ container: { bindAddress: "0:0::1" } }).container.bindAddress, "::1");
+    });
+
     it("never reads the admin password's value", () => {
-        const config = parseConfig(engineConfig({ server: { host: "db" }, adminPassword: "{not json" }));
+        const config = configOf({ server: { host: "db" }, adminPassword: "{not json" });
         assert.ok(!JSON.stringify(config).includes("not json"));
     });
 
     it("accepts values as Pulumi hands scalars over: as text", () => {
-        const config = parseConfig({
-            ...engineConfig({}),
-            "hive-db:apiBasePort": "9000",
-            "hive-db:adoptDatabases": '["hive"]',
-            "docker:host": "unix:///x",
-        });
+        const config = parseConfig(
+            { ...engineConfig({}), "hive-db:apiBasePort": "9000", "hive-db:adoptDatabases": '["hive"]', "docker:host": "unix:///x" },
+            engineSecretKeys(),
+        );
         assert.equal(config.apiBasePort, 9000);
         assert.deepEqual(config.adoptDatabases, ["hive"]);
     });

@@ -207,19 +207,39 @@ export async function runStack(
     const settings = require("@pulumi/pulumi/runtime/settings");
     const monitor = settings.getMonitor();
     const registrations = recordRegistrations(monitor);
-
-    const allSecrets = "adminPassword" in config ? secrets : { adminPassword: TEST_ADMIN_PASSWORD, ...secrets };
-    const secretKeys = Object.keys(allSecrets).map((key) => `${PROJECT}:${key}`);
-    pulumi.runtime.setAllConfig(engineConfig({ ...config, ...allSecrets }), secretKeys);
-
-    delete require.cache[INDEX];
-    const program: () => Promise<Record<string, any>> = require(INDEX);
-    const outputs = await program();
+    const outputs = await runProgram(config, secrets);
     await settings.waitForRPCs();
 
     const urns = [...(monitor.getRegisteredResources() as Map<string, unknown>).keys()];
     const resources = registrations.map((req) => recorded(req, urns, inputsByKey.get(`${req.getType()}::${req.getName()}`) ?? {}));
     return stackRun(resources, outputs);
+}
+
+/** Sets the config (secrets as `--secret` keys; an admin password unless `config` has the key) and runs index.ts. */
+async function runProgram(config: Record<string, unknown>, secrets: Record<string, string>): Promise<Record<string, any>> {
+    const allSecrets = "adminPassword" in config ? secrets : { adminPassword: TEST_ADMIN_PASSWORD, ...secrets };
+    const secretKeys = Object.keys(allSecrets).map((key) => `${PROJECT}:${key}`);
+    pulumi.runtime.setAllConfig(engineConfig({ ...config, ...allSecrets }), secretKeys);
+    delete require.cache[INDEX];
+    const program: () => Promise<Record<string, any>> = require(INDEX);
+    return program();
+}
+
+/** Runs index.ts expecting it to throw: the error, and how many resources it registered first. */
+export async function runFailingStack(
+    config: Record<string, unknown>,
+    secrets: Record<string, string> = {},
+): Promise<{ error: unknown; registered: number }> {
+    await installMocks();
+    const settings = require("@pulumi/pulumi/runtime/settings");
+    const registrations = recordRegistrations(settings.getMonitor());
+    try {
+        await runProgram(config, secrets);
+    } catch (error) {
+        await settings.waitForRPCs().catch(() => undefined);
+        return { error, registered: registrations.length };
+    }
+    throw new Error(`the stack ran: ${JSON.stringify(config)}`);
 }
 
 /** Grants as `role database schema objectType: privileges`, for readable comparisons. */

@@ -48,6 +48,27 @@ describe("connection URLs", () => {
     });
 });
 
+describe("connection URLs: what no URL can carry", () => {
+    const cases: Array<[string, Partial<ConnectionParts>, RegExp]> = [
+        ["a socket directory", { host: "/var/run/postgresql" }, /host .*Unix-socket directory/],
+        ["URL syntax in the host", { host: "h:1/x?sslmode=disable&a=" }, /host .*not a host name/],
+        ["a host with a space", { host: "db host" }, /host .*not a host name/],
+        ["a NUL in the password", { password: "a\0b" }, /password contains a NUL/],
+        ["port 0", { port: 0 }, /port out of range/],
+    ];
+    for (const [title, parts, expected] of cases) {
+        it(`refuses ${title} instead of writing a URL parsers disagree on`, () => {
+            assert.throws(() => libpqUrl({ ...agent("x"), ...parts }), expected);
+        });
+    }
+
+    it("percent-encodes the characters encodeURIComponent leaves, so no .env or shell needs quotes", () => {
+        const url = libpqUrl(agent("it's (a) *test*!~"));
+        assert.match(url, /^postgresql:\/\/hive_agent:it%27s%20%28a%29%20%2Atest%2A%21%7E@/);
+        assert.equal(parse(url).password, "it's (a) *test*!~");
+    });
+});
+
 describe("connection URLs: forms", () => {
     it("omits options when there is no search path", () => {
         const url = libpqUrl({ ...agent("x"), searchPath: [] });
@@ -101,9 +122,13 @@ describe(".env lines", () => {
         }
     });
 
+    it("double-quotes values with a single quote, leaves backslash pairs unquoted", () => {
+        assert.equal(dotenvLine("K", "it's"), `K="it's"`);
+        assert.equal(dotenvLine("K", "ab\\\\cd"), "K=ab\\\\cd");
+    });
+
     it("refuses values it cannot write back verbatim", () => {
-        assert.throws(() => dotenvLine("K", "it's"), /K: value cannot be written/);
-        assert.throws(() => dotenvLine("K", "two\nlines"), /K: value cannot be written/);
+        assert.throws(() => dotenvLine("K", "two\nlines"), /K: the value cannot be written to a \.env file/);
     });
 
     it("writes a mode's .env with its URL, port, key and role credentials", () => {

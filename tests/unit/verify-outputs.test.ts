@@ -6,7 +6,7 @@ import { strict as assert } from "node:assert";
 
 import { libpqUrl, sqlalchemyUrl } from "../../lib/urls";
 import { OutputsError, parseStackOutputs, validateStackOutputs } from "../../lib/verify/input";
-import { makeRedactor } from "../../lib/verify/redact";
+import { makeRedactor } from "../../lib/redact";
 import { formatReport } from "../../lib/verify/results";
 import { parseSearchPath } from "../../lib/verify/sql";
 import { secretsInOutputs, withoutPassword } from "../../lib/verify/targets";

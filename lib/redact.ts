@@ -1,5 +1,5 @@
 /**
- * Scrubbing known secrets from anything verify prints.
+ * Scrubbing known secrets from anything printed: verify's report, config errors.
  *
  * PostgreSQL and driver errors can echo a connection string, a user or a query, and a URL carries
  * its password percent-encoded; so every form a secret can take is replaced, not just the raw one.
