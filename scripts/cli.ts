@@ -9,10 +9,11 @@ import { LocalWorkspace, type Stack } from "@pulumi/pulumi/automation";
 /** `HIVE_DB_STACK`, as scripts/with-stack.sh exports it; dev by default. */
 export const STACK_NAME = process.env.HIVE_DB_STACK ?? "dev";
 
-const REPOSITORY = join(__dirname, "..");
+/** Where Pulumi.yaml and Pulumi.<stack>.yaml are: this repository, unless HIVE_DB_WORK_DIR names another project directory. */
+const WORK_DIR = process.env.HIVE_DB_WORK_DIR ?? join(__dirname, "..");
 
 export function openStack(options: { create?: boolean } = {}): Promise<Stack> {
-    const args = { stackName: STACK_NAME, workDir: REPOSITORY };
+    const args = { stackName: STACK_NAME, workDir: WORK_DIR };
     return options.create ? LocalWorkspace.createOrSelectStack(args) : LocalWorkspace.selectStack(args);
 }
 

@@ -46,7 +46,7 @@ function decodeValue(raw: string): unknown {
 }
 
 /** This stack's keys, without the namespace; secrets are replaced by `true` (present). */
-function ownKeys(allConfig: Record<string, string>): Record<string, unknown> {
+export function ownKeys(allConfig: Record<string, string>): Record<string, unknown> {
     const prefix = CONFIG_NAMESPACE + ":";
     const raw: Record<string, unknown> = {};
     for (const [key, value] of Object.entries(allConfig)) {

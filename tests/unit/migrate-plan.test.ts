@@ -125,7 +125,9 @@ describe("migrate: the plan", () => {
             ["chunks_document_id_fkey"],
         );
     });
+});
 
+describe("migrate: what the plan refuses", () => {
     it("refuses a table with other rows, a taken name, objects it cannot copy and a missing extension", () => {
         const existingTables = new Map([["agent.documents", { columns: ["id integer"], rows: 1, checksum: "1" }]]);
         const relationNames = new Set(["agent.documents", "agent.chunks_id_seq"]);
