@@ -64,20 +64,26 @@ export function schemaStatements(plan: MigrationPlan): string[] {
     return [...enums, ...sequences, ...tables, ...ownedBy];
 }
 
+/** One statement after the data, with what it does for the progress log (sequence values need none). */
+export interface FinishingStatement {
+    sql: string;
+    what?: string;
+}
+
 /** Everything after the data: sequence values, constraints (foreign keys last), indexes. */
-export function finishingStatements(plan: MigrationPlan): string[] {
-    const values = plan.sequences.map(
-        (entry) =>
-            `SELECT setval(${literal(at(entry.schema, entry.source.name))}, ${entry.source.lastValue}, ${entry.source.isCalled ? "true" : "false"})`,
-    );
+export function finishingStatements(plan: MigrationPlan): FinishingStatement[] {
+    const values = plan.sequences.map((entry) => ({
+        sql: `SELECT setval(${literal(at(entry.schema, entry.source.name))}, ${entry.source.lastValue}, ${entry.source.isCalled ? "true" : "false"})`,
+    }));
     const ordered = [...plan.constraints].sort((a, b) => Number(a.source.type === "f") - Number(b.source.type === "f"));
-    const constraints = ordered.map(
-        ({ source, table }) => `ALTER TABLE ${at(table.schema, table.source.name)} ADD CONSTRAINT ${id(source.name)} ${source.definition}`,
-    );
-    const indexes = plan.indexes.map(
-        ({ source, table, tail }) =>
-            `CREATE ${source.unique ? "UNIQUE " : ""}INDEX ${id(source.name)} ON ${at(table.schema, table.source.name)}${tail}`,
-    );
+    const constraints = ordered.map(({ source, table }) => ({
+        sql: `ALTER TABLE ${at(table.schema, table.source.name)} ADD CONSTRAINT ${id(source.name)} ${source.definition}`,
+        what: `constraint ${source.name} on ${table.schema}.${table.source.name}`,
+    }));
+    const indexes = plan.indexes.map(({ source, table, tail }) => ({
+        sql: `CREATE ${source.unique ? "UNIQUE " : ""}INDEX ${id(source.name)} ON ${at(table.schema, table.source.name)}${tail}`,
+        what: `index ${source.name} on ${table.schema}.${table.source.name}`,
+    }));
     return [...values, ...constraints, ...indexes];
 }
 

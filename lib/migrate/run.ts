@@ -101,8 +101,12 @@ async function execute(source: Client, target: Client, plan: MigrationPlan, opti
         copied.push({ table: name, rows, seconds: seconds(started) });
         options.log(`  ${name}: ${rows} rows in ${seconds(started)} s`);
     }
-    options.log("setting sequences, adding constraints and building indexes");
-    for (const statement of finishingStatements(plan)) await target.query(statement);
+    options.log("setting sequence values, then adding constraints and building indexes");
+    for (const statement of finishingStatements(plan)) {
+        const started = Date.now();
+        await target.query(statement.sql);
+        if (statement.what !== undefined) options.log(`  ${statement.what}: ${seconds(started)} s`);
+    }
     for (const table of tables) {
         const sum = await tableSum(target, table.schema, table.source.name);
         if (sum.rows !== table.rows || sum.checksum !== table.checksum) {

@@ -1,6 +1,6 @@
 /**
  * What the migration refuses, with nothing changed on either side: a non-empty target table, an
- * unreachable source, bad credentials. And the command line: a dry run from an app's `.env`, exit
+ * unreachable source, bad credentials; and a copy that fails half-way, rolled back. And the command line: a dry run from an app's `.env`, exit
  * codes, and no password in anything it prints.
  */
 import { strict as assert } from "node:assert";
@@ -19,6 +19,9 @@ const genieTables = (servers: MigrationServers) =>
         const { rows } = await client.query("SELECT tablename FROM pg_tables WHERE schemaname = 'genie' ORDER BY 1");
         return rows.map((row) => row.tablename as string);
     });
+
+const TERMINATE_GENIE =
+    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE usename = 'hive_genie' AND application_name = 'hive-db-migrate'";
 
 const genieSource = (servers: MigrationServers) => withClient(servers.genie.connection(), (client) => fingerprint(client, "public"));
 
@@ -57,6 +60,19 @@ function refusals(servers: MigrationServers) {
     it("refuses bad credentials", async () => {
         const wrong = { ...servers.genie.connection(), password: "wrong-password-123" };
         await assertRefused(migrate({ ...optionsFor(servers, servers.genie, "genie"), source: wrong }), /rejects the password for ai/);
+        assert.deepEqual(await genieTables(servers), []);
+        assert.deepEqual(await genieSource(servers), source);
+    });
+
+    it("a copy that fails half-way leaves the target as it was", async () => {
+        let terminated: Promise<unknown> | undefined;
+        const log = (line: string) => {
+            // The target session dies after the first table is in: its transaction goes with it.
+            if (line.includes("(2/3,")) terminated = withClient(servers.admin(), (client) => client.query(TERMINATE_GENIE));
+        };
+        await assert.rejects(migrate({ ...optionsFor(servers, servers.genie, "genie"), log }));
+        assert.ok(terminated !== undefined, "the copy reached the second table");
+        await terminated;
         assert.deepEqual(await genieTables(servers), []);
         assert.deepEqual(await genieSource(servers), source);
     });

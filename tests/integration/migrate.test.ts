@@ -45,6 +45,9 @@ function migration(servers: MigrationServers) {
         assert.deepEqual(report.copied.map((table) => table.table).sort(), LEGACY_TABLES.map((table) => `agent.${table}`).sort());
         assert.match(lines.join("\n"), /copying public\.metrics → agent\.metrics \(3\/3, 1800 rows\)/);
         assert.match(lines.join("\n"), /verified: 3 table\(s\)/);
+        // Progress on the way (every chunk here: progressIntervalMs 0), then each slow step.
+        assert.match(lines.join("\n"), /^ {2}agent\.chunks: \d+\/3000 rows$/m);
+        assert.match(lines.join("\n"), /^ {2}index documents_embedding_hnsw on agent\.documents: [\d.]+ s$/m);
         assert.deepEqual(await withClient(servers.as("agent"), (client) => fingerprint(client, "agent")), agentSource);
         const owners = new Set((await tablesIn(servers, "agent")).map((row) => row.owner));
         assert.deepEqual([...owners], ["hive_agent"]);

@@ -185,7 +185,7 @@ describe("migrate: the statements", () => {
     });
 
     it("after the data: sequence values, constraints with foreign keys last, indexes on the target table", () => {
-        const statements = finishingStatements(plan);
+        const statements = finishingStatements(plan).map((statement) => statement.sql);
         assert.deepEqual(statements.slice(0, 3), [
             `SELECT setval('"agent"."documents_id_seq"', 1037, true)`,
             `SELECT setval('"agent"."chunks_id_seq"', 3000, true)`,
