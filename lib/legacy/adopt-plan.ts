@@ -17,7 +17,7 @@ export interface AdoptionFacts {
     image: string;
     imageMajor: number;
     /** The admin who owns the data (the password travels separately). */
-    admin: { user: string; database?: string; source: string };
+    admin: { user: string; database: string; source: string };
 }
 
 export interface AdoptionPlan {
@@ -104,7 +104,7 @@ function containerValues(facts: AdoptionFacts, current: Config, notes: string[])
 /** The stack config that runs the container's data, merged into what the stack has. */
 export function planAdoption(facts: AdoptionFacts, current: Config): AdoptionPlan {
     const notes: string[] = [];
-    const database = facts.admin.database ?? facts.container.env.POSTGRES_DB ?? (current.database as string | undefined) ?? "hive";
+    const { database } = facts.admin;
     const adoptDatabases = [...new Set([...((current.adoptDatabases as string[] | undefined) ?? []), database])];
     const { container, removed } = containerValues(facts, current, notes);
     const stackName = (container.name as string | undefined) ?? "hive-postgres-shared";

@@ -51,7 +51,12 @@ function readCredentials(options: ExamineOptions, container: LegacyContainer): L
 }
 
 /** Logs in to the old server while it runs: a wrong password or a non-superuser stops adopt here. */
-async function checkAdmin(container: LegacyContainer, credentials: LegacyCredentials, log: (line: string) => void): Promise<void> {
+async function checkAdmin(
+    container: LegacyContainer,
+    credentials: LegacyCredentials,
+    database: string,
+    log: (line: string) => void,
+): Promise<void> {
     if (!container.running || container.port === undefined) {
         log(`${container.name} is not running with a published port: the admin password is checked by npm run up instead`);
         return;
@@ -61,10 +66,10 @@ async function checkAdmin(container: LegacyContainer, credentials: LegacyCredent
     const problem = await withSession(login, "hive-db-adopt", async (client) => {
         const { rows } = await client.query<{ superuser: boolean; database: boolean }>(
             "SELECT rolsuper AS superuser, EXISTS (SELECT FROM pg_database WHERE datname = $1) AS database FROM pg_roles WHERE rolname = current_user",
-            [credentials.database ?? container.env.POSTGRES_DB ?? "hive"],
+            [database],
         );
         if (!rows[0]?.superuser) return `${credentials.user} (from ${credentials.source}) is not a superuser of ${container.name}`;
-        return rows[0].database ? undefined : `database ${credentials.database ?? "hive"} does not exist in ${container.name}`;
+        return rows[0].database ? undefined : `database ${database} does not exist in ${container.name}`;
     }).catch(
         (error: unknown) =>
             `${container.name} at ${endpoint.host}:${endpoint.port} refuses ${credentials.user} from ${credentials.source}: ${describeError(error)}`,
@@ -85,13 +90,18 @@ export async function examineContainer(options: ExamineOptions): Promise<Examina
         data,
         image,
         imageMajor: await imageMajor(image),
-        admin: { user: credentials.user, database: credentials.database, source: credentials.source },
+        // The app's database: the .env's, else what the container created (POSTGRES_DB), else the seeds' `hive`.
+        admin: {
+            user: credentials.user,
+            database: credentials.database ?? container.env.POSTGRES_DB ?? "hive",
+            source: credentials.source,
+        },
         password: credentials.password,
     };
     const problems = dataProblems(facts);
     if (problems.length > 0) throw new AdoptRefused(problems);
     options.log(`${container.name}: PostgreSQL ${data.major} data, owned by ${data.owner}, at ${describeStorage(container)}`);
-    await checkAdmin(container, credentials, options.log);
+    await checkAdmin(container, credentials, facts.admin.database, options.log);
     return facts;
 }
 

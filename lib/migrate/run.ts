@@ -15,7 +15,7 @@ import { copyTable } from "./copy";
 import { finishingStatements, schemaStatements } from "./ddl";
 import { describePlan } from "./describe";
 import { type MigrationPlan, planMigration } from "./plan";
-import { extensionSchemas, mapSchemas, type SchemaChoice, sourceSchemas } from "./schemas";
+import { defaultChoices, extensionSchemas, mapSchemas, type SchemaChoice, sourceSchemas } from "./schemas";
 import { dependencies, unsupportedObjects } from "./source-checks";
 import { readTarget } from "./target";
 
@@ -58,7 +58,7 @@ async function connect(config: ClientConfig, side: string, extra: ClientConfig =
 /** Opens the source's snapshot and reads what it has; returns the plan's source half. */
 async function readSource(source: Client, options: MigrateOptions) {
     await source.query("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
-    const choices = options.schemas ?? (await sourceSchemas(source)).map((name) => ({ source: name }));
+    const choices = options.schemas ?? defaultChoices(await sourceSchemas(source), options.modeSchemas);
     const { mapping, problems } = mapSchemas(choices, options.modeSchemas);
     if (problems.length > 0) throw new MigrationRefused(problems);
     const schemas = Object.keys(mapping);

@@ -34,6 +34,17 @@ export function mapSchemas(
     return { mapping, problems };
 }
 
+/**
+ * The schemas copied when --schema is not given. A source that has schemas named like the mode's own
+ * is a database of the shared layout (the shared plan's `hive` with `agent` and `genie` in it): only
+ * those are the mode's. Otherwise (a per-mode database) every schema with objects of its own is.
+ */
+export function defaultChoices(available: readonly string[], modeSchemas: readonly string[]): SchemaChoice[] {
+    // `public` is every database's: only the mode's other schemas say which layout this is.
+    const sharedLayout = available.some((schema) => schema !== "public" && modeSchemas.includes(schema));
+    return available.filter((schema) => !sharedLayout || modeSchemas.includes(schema)).map((source) => ({ source }));
+}
+
 /** Schemas of the source with objects of their own (not only an extension's, as `public` with `vector` alone). */
 export async function sourceSchemas(client: Client): Promise<string[]> {
     const { rows } = await client.query<{ name: string }>(`

@@ -8,7 +8,7 @@ import { strict as assert } from "node:assert";
 import type { SourceCatalog, SourceTable } from "../../lib/migrate/catalog";
 import { createTableSql, finishingStatements, schemaStatements } from "../../lib/migrate/ddl";
 import { indexTail, type PlanInput, planMigration } from "../../lib/migrate/plan";
-import { mapSchemas, parseSchemaChoice } from "../../lib/migrate/schemas";
+import { defaultChoices, mapSchemas, parseSchemaChoice } from "../../lib/migrate/schemas";
 import type { TargetState } from "../../lib/migrate/target";
 
 // prettier-ignore
@@ -86,6 +86,14 @@ describe("migrate: where the schemas land", () => {
         });
         assert.match(mapSchemas([parseSchemaChoice("public:genie")], ["agent"]).problems.join(), /the mode's schemas are agent/);
         assert.throws(() => parseSchemaChoice("a:b:c"), /expected SOURCE or SOURCE:TARGET/);
+    });
+
+    it("by default: every schema of a per-mode database, only the mode's own of a shared-layout one", () => {
+        const sources = (available: string[], mode: string[]) => defaultChoices(available, mode).map((choice) => choice.source);
+        assert.deepEqual(sources(["public", "agno", "hive"], ["agent"]), ["public", "agno", "hive"]);
+        assert.deepEqual(sources(["public", "agno", "hive", "agent", "genie"], ["agent"]), ["agent"]);
+        assert.deepEqual(sources(["public", "agno", "hive", "agent", "genie"], ["public", "agno", "hive"]), ["public", "agno", "hive"]);
+        assert.deepEqual(sources(["public", "agno", "hive"], ["public", "agno", "hive"]), ["public", "agno", "hive"]);
     });
 });
 
