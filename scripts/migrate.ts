@@ -81,11 +81,12 @@ async function main(): Promise<number> {
         log: (line) => say(`migrate: ${line}`),
     });
     const rows = report.copied.reduce((total, table) => total + table.rows, 0);
-    say(
-        args["dry-run"]
-            ? "migrate: dry run, nothing was changed"
-            : `migrate: done in ${(Date.now() - started) / 1000} s: ${report.copied.length} table(s), ${rows} rows, owned by ${outputs.roles[mode]}`,
-    );
+    if (args["dry-run"]) say("migrate: dry run, nothing was changed");
+    else if (!report.changed) say("migrate: nothing to do: the target already holds these tables with the same rows");
+    else
+        say(
+            `migrate: done in ${(Date.now() - started) / 1000} s: ${report.copied.length} table(s), ${rows} rows, owned by ${outputs.roles[mode]}`,
+        );
     return 0;
 }
 

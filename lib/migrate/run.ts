@@ -35,6 +35,8 @@ export interface MigrationReport {
     plan: MigrationPlan;
     /** Copied tables with their rows and seconds; empty on a dry run. */
     copied: Array<{ table: string; rows: number; seconds: number }>;
+    /** Whether the target was written (false: a dry run, or nothing left to do). */
+    changed: boolean;
 }
 
 /** Nothing was changed on either side. */
@@ -44,7 +46,13 @@ export class MigrationRefused extends Error {
     }
 }
 
-const seconds = (since: number) => Math.round((Date.now() - since) / 100) / 10;
+const seconds = (since: number) => ((Date.now() - since) / 1000).toFixed(1);
+
+/** A second run: every table is there with the same rows, and nothing else is missing. */
+const nothingToDo = (plan: MigrationPlan) =>
+    plan.tables.every((table) => table.action === "skip") &&
+    plan.sequences.length === 0 &&
+    plan.enums.every((entry) => entry.action === "skip");
 
 async function connect(config: ClientConfig, side: string, extra: ClientConfig = {}): Promise<Client> {
     try {
@@ -98,7 +106,7 @@ async function execute(source: Client, target: Client, plan: MigrationPlan, opti
             onProgress: (rows: number) => options.log(`  ${name}: ${rows}/${table.rows} rows`),
         };
         const rows = await copyTable(source, target, table, progress);
-        copied.push({ table: name, rows, seconds: seconds(started) });
+        copied.push({ table: name, rows, seconds: Number(seconds(started)) });
         options.log(`  ${name}: ${rows} rows in ${seconds(started)} s`);
     }
     options.log("setting sequence values, then adding constraints and building indexes");
@@ -130,10 +138,10 @@ export async function migrate(options: MigrateOptions): Promise<MigrationReport>
         const plan = await planOn(target, read);
         describePlan(plan, read.catalog.serverVersion).forEach(options.log);
         if (plan.problems.length > 0) throw new MigrationRefused(plan.problems);
-        if (options.dryRun) return { plan, copied: [] };
+        if (options.dryRun || nothingToDo(plan)) return { plan, copied: [], changed: false };
         const copied = await execute(source, target, plan, options);
         await target.query("COMMIT");
-        return { plan, copied };
+        return { plan, copied, changed: true };
     } finally {
         // A COMMIT already ran on success; anything else is rolled back, on both sides.
         await target?.query("ROLLBACK").catch(() => undefined);
