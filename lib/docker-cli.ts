@@ -28,7 +28,9 @@ export async function docker(args: string[], options: DockerOptions = {}): Promi
     } catch (error) {
         const { stderr, code } = error as { stderr?: string; code?: string | number };
         if (code === "ENOENT") throw new DockerUnavailable("the docker CLI is not installed (not on PATH)");
-        const reason = (stderr ?? "").trim().split("\n").pop() || (error as Error).message;
+        // Docker's last line says why; a failure without one (a timeout) has only the error's message.
+        const lastLine = (stderr ?? "").trim().split("\n").pop() ?? "";
+        const reason = lastLine !== "" ? lastLine : (error as Error).message;
         throw new Error(`docker ${args[0]} failed: ${reason}`, { cause: error });
     }
 }

@@ -71,7 +71,7 @@ function bindAddressOf(container: LegacyContainer, notes: string[]): string | un
     if (isIP(hostIp) !== 0 && isLoopback(hostIp)) return hostIp;
     if (container.port !== undefined) {
         notes.push(
-            `${container.name} published port ${container.port.hostPort} on ${hostIp || "every interface"}; the stack publishes ` +
+            `${container.name} published port ${container.port.hostPort} on ${hostIp === "" ? "every interface" : hostIp}; the stack publishes ` +
                 `it on loopback only (set ${key("container.bindAddress")} and allowNonLoopbackBind to widen it)`,
         );
     }

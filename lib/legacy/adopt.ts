@@ -17,7 +17,7 @@ import { withSession } from "../pg-session";
 import { describeError } from "../verify/sql";
 import { type AdoptionFacts, type AdoptionPlan, configAfter, configLeaves, dataProblems, planAdoption, stackProblems } from "./adopt-plan";
 import type { LegacyContainer } from "./container";
-import { credentialsFromContainer, credentialsFromEnvFile, type LegacyCredentials } from "./credentials";
+import { credentialsFromContainer, credentialsFromEnvFile, type LegacyCredentials, nonEmpty } from "./credentials";
 import { dataFacts, imageMajor, inspectLegacyContainer } from "./docker-facts";
 
 export class AdoptRefused extends Error {
@@ -61,7 +61,10 @@ async function checkAdmin(
         log(`${container.name} is not running with a published port: the admin password is checked by npm run up instead`);
         return;
     }
-    const endpoint = { host: containerDialHost({ bindAddress: container.port.hostIp || "0.0.0.0" }), port: container.port.hostPort };
+    const endpoint = {
+        host: containerDialHost({ bindAddress: container.port.hostIp === "" ? "0.0.0.0" : container.port.hostIp }),
+        port: container.port.hostPort,
+    };
     const login = { ...endpoint, user: credentials.user, password: credentials.password, database: "postgres" };
     const problem = await withSession(login, "hive-db-adopt", async (client) => {
         const { rows } = await client.query<{ superuser: boolean; database: boolean }>(
@@ -93,7 +96,7 @@ export async function examineContainer(options: ExamineOptions): Promise<Examina
         // The app's database: the .env's, else what the container created (POSTGRES_DB), else the seeds' `hive`.
         admin: {
             user: credentials.user,
-            database: credentials.database ?? container.env.POSTGRES_DB ?? "hive",
+            database: credentials.database ?? nonEmpty(container.env.POSTGRES_DB) ?? "hive",
             source: credentials.source,
         },
         password: credentials.password,

@@ -22,6 +22,9 @@ export interface LegacyCredentials {
 
 export class CredentialsError extends Error {}
 
+/** An empty variable is an unset one (as the image's entrypoint reads them). */
+export const nonEmpty = (value: string | undefined) => (value === "" ? undefined : value);
+
 /** Accepts what the apps use (`postgresql+psycopg://`) as well as plain libpq URLs. */
 export function normalizeScheme(url: string): string {
     return url.replace(/^postgres(ql)?\+[a-z0-9]+:\/\//i, "postgresql://");
@@ -60,7 +63,7 @@ export function credentialsFromEnvFile(text: string, file: string): LegacyCreden
         return {
             user: env.POSTGRES_USER,
             password: env.POSTGRES_PASSWORD,
-            database: env.POSTGRES_DB,
+            database: nonEmpty(env.POSTGRES_DB),
             source: `${file} POSTGRES_USER/POSTGRES_PASSWORD`,
         };
     }
@@ -77,9 +80,9 @@ export function credentialsFromContainer(container: LegacyContainer): LegacyCred
         );
     }
     return {
-        user: container.env.POSTGRES_USER || "postgres",
+        user: nonEmpty(container.env.POSTGRES_USER) ?? "postgres",
         password,
-        database: container.env.POSTGRES_DB || undefined,
+        database: nonEmpty(container.env.POSTGRES_DB),
         source: `container ${container.name}'s POSTGRES_USER/POSTGRES_PASSWORD`,
     };
 }
