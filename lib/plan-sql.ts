@@ -4,7 +4,7 @@
  * (layout.ts, privileges.ts). The real-server tests check the privilege model with it where no
  * Pulumi engine runs (CI), and the benchmark's hand flow runs it with psql. The statements follow
  * the provider's behaviour: a Grant revokes everything on its tuple and grants its list; a schema
- * that already exists (`public`) only changes owner; extensions are created IF NOT EXISTS.
+ * is created IF NOT EXISTS and given its owner; extensions are created IF NOT EXISTS.
  */
 import { escapeIdentifier as id, escapeLiteral as literal } from "pg";
 
@@ -62,11 +62,8 @@ function databaseSql(layout: Layout, database: string): string {
     ];
     for (const mode of layout.modes.filter((m) => m.database === database)) {
         for (const schema of mode.schemas) {
-            statements.push(
-                schema === "public"
-                    ? `ALTER SCHEMA public OWNER TO ${id(mode.role)};`
-                    : `CREATE SCHEMA ${id(schema)} AUTHORIZATION ${id(mode.role)};`,
-            );
+            // The provider's way: an existing schema (public, or one an adopted database has) changes owner.
+            statements.push(`CREATE SCHEMA IF NOT EXISTS ${id(schema)};`, `ALTER SCHEMA ${id(schema)} OWNER TO ${id(mode.role)};`);
         }
     }
     statements.push(...extensionGuardSql(layout.extensionsSchema).map((statement) => `${statement};`));
@@ -76,10 +73,15 @@ function databaseSql(layout: Layout, database: string): string {
     return statements.join("\n");
 }
 
-/** The database layer's statements for a layout, in dependency order, run as the admin. */
-export function stackSteps(layout: Layout, passwords: Readonly<Record<string, string>>): Step[] {
+/**
+ * The database layer's statements for a layout, in dependency order, run as the admin. Databases in
+ * `existing` are taken over as `up` imports them: not created.
+ */
+export function stackSteps(layout: Layout, passwords: Readonly<Record<string, string>>, existing: readonly string[] = []): Step[] {
     // CREATE DATABASE cannot run inside the implicit transaction of a multi-statement query.
-    const steps: Step[] = layout.databases.map((database) => ({ database: ADMIN_DATABASE, sql: `CREATE DATABASE ${id(database)}` }));
+    const steps: Step[] = layout.databases
+        .filter((database) => !existing.includes(database))
+        .map((database) => ({ database: ADMIN_DATABASE, sql: `CREATE DATABASE ${id(database)}` }));
     steps.push({ database: ADMIN_DATABASE, sql: layout.modes.flatMap((mode) => roleSql(mode, passwords[mode.name])).join("\n") });
     steps.push(...layout.databases.map((database) => ({ database, sql: databaseSql(layout, database) })));
     return steps;

@@ -45,7 +45,7 @@ export interface Probes {
 }
 
 /** node-postgres TLS settings for a libpq sslmode. `prefer`/`allow` try without TLS: a probe only reads. */
-function sslFor(sslmode: string): ClientConfig["ssl"] {
+export function sslFor(sslmode: string): ClientConfig["ssl"] {
     if (sslmode === "require") return { rejectUnauthorized: false };
     if (sslmode === "verify-ca" || sslmode === "verify-full") return { rejectUnauthorized: true };
     return false;

@@ -41,3 +41,10 @@ export function keptData(deployment: Deployment): KeptData {
         roles: namesOf("postgresql:index/role:Role"),
     };
 }
+
+/** Names of the containers the state holds (the stack's own, once it has been up). */
+export function containersInState(deployment: Deployment): string[] {
+    return resourcesOf(deployment)
+        .filter((resource) => resource.type === "docker:index/container:Container")
+        .map((resource) => String(resource.inputs?.name ?? resource.id ?? ""));
+}

@@ -6,7 +6,7 @@
  */
 import type { Stack, UpResult } from "@pulumi/pulumi/automation";
 
-import { parseConfig } from "../config";
+import { stackConfig } from "./config";
 import { ensureImage } from "./preflight";
 import { dockerUrns } from "./state";
 
@@ -15,15 +15,6 @@ export interface UpOptions {
     log: (line: string) => void;
     /** The engine's own output (`pulumi up` text). */
     onOutput?: (text: string) => void;
-}
-
-/** The stack's config as the program will see it (`hive-db:*` plain values; secrets only as present). */
-export async function stackConfig(stack: Stack) {
-    const all = await stack.getAllConfig();
-    const secretKeys = Object.entries(all)
-        .filter(([, entry]) => entry.secret)
-        .map(([key]) => key);
-    return parseConfig(Object.fromEntries(Object.entries(all).map(([key, entry]) => [key, entry.value])), secretKeys);
 }
 
 export async function bringUp(stack: Stack, options: UpOptions): Promise<UpResult> {
