@@ -7,7 +7,9 @@
 import { execFile } from "node:child_process";
 import { promisify } from "node:util";
 
-import { Client, type ClientConfig } from "pg";
+import type { ClientConfig } from "pg";
+
+import { withSession } from "./pg-session";
 
 const run = promisify(execFile);
 
@@ -74,7 +76,7 @@ async function probeServer(admin: AdminCredentials, wanted: Wanted, patienceSeco
 }
 
 async function probeOnce(admin: AdminCredentials, wanted: Wanted): Promise<ServerInventory> {
-    const client = new Client({
+    const config = {
         host: admin.host,
         port: admin.port,
         user: admin.user,
@@ -83,25 +85,24 @@ async function probeOnce(admin: AdminCredentials, wanted: Wanted): Promise<Serve
         ssl: sslFor(admin.sslmode),
         connectionTimeoutMillis: 5_000,
         query_timeout: 10_000,
-        application_name: "hive-db-program",
-    });
-    client.on("error", () => undefined);
+    };
     try {
-        await client.connect();
-        const databases = await client.query<{ name: string }>("SELECT datname AS name FROM pg_database WHERE datname = ANY($1)", [
-            wanted.databases,
-        ]);
-        const roles = await client.query<{ name: string }>("SELECT rolname AS name FROM pg_roles WHERE rolname = ANY($1)", [wanted.roles]);
-        return {
-            reachable: true,
-            databases: new Set(databases.rows.map((row) => row.name)),
-            roles: new Set(roles.rows.map((row) => row.name)),
-        };
+        return await withSession(config, "hive-db-program", async (client): Promise<ServerInventory> => {
+            const databases = await client.query<{ name: string }>("SELECT datname AS name FROM pg_database WHERE datname = ANY($1)", [
+                wanted.databases,
+            ]);
+            const roles = await client.query<{ name: string }>("SELECT rolname AS name FROM pg_roles WHERE rolname = ANY($1)", [
+                wanted.roles,
+            ]);
+            return {
+                reachable: true,
+                databases: new Set(databases.rows.map((row) => row.name)),
+                roles: new Set(roles.rows.map((row) => row.name)),
+            };
+        });
     } catch (error) {
         const { message, code } = error as { message?: string; code?: string };
         return { reachable: false, reason: message ?? String(error), code };
-    } finally {
-        await client.end().catch(() => undefined);
     }
 }
 

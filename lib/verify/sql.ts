@@ -3,28 +3,16 @@
  */
 import { randomBytes } from "node:crypto";
 
-import { Client, type ClientConfig } from "pg";
+import type { Client, ClientConfig } from "pg";
+
+import { openSession } from "../pg-session";
 
 /** SQLSTATE 42501: the refusal every isolation and role check expects. */
 export const INSUFFICIENT_PRIVILEGE = "42501";
 
 /** Connects with bounded waits, so a dead server or a lock fails the check instead of hanging verify. */
-export async function connect(config: ClientConfig): Promise<Client> {
-    const client = new Client({
-        ...config,
-        application_name: "hive-db-verify",
-        connectionTimeoutMillis: 10_000,
-        query_timeout: 30_000,
-    });
-    // A server-side disconnect must not crash verify with an unhandled 'error' event.
-    client.on("error", () => undefined);
-    try {
-        await client.connect();
-    } catch (error) {
-        await client.end().catch(() => undefined);
-        throw error;
-    }
-    return client;
+export function connect(config: ClientConfig): Promise<Client> {
+    return openSession({ ...config, connectionTimeoutMillis: 10_000, query_timeout: 30_000 }, "hive-db-verify");
 }
 
 export function sqlState(error: unknown): string | undefined {
