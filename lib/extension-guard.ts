@@ -16,10 +16,12 @@ export const GUARD_NAME = "hive_db_extension_guard";
 export function extensionGuardSql(extensionsSchema: string): string[] {
     const fn = `${id(extensionsSchema)}.${id(GUARD_NAME)}()`;
     return [
-        `CREATE OR REPLACE FUNCTION ${fn} RETURNS event_trigger LANGUAGE plpgsql AS $guard$
+        // The function runs with the caller's rights: its search_path is pinned and every catalog name
+        // qualified, or a mode role could shadow pg_roles with a temporary view and pass as superuser.
+        `CREATE OR REPLACE FUNCTION ${fn} RETURNS event_trigger LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $guard$
 BEGIN
-    IF EXISTS (SELECT FROM pg_event_trigger_ddl_commands() WHERE command_tag = 'CREATE EXTENSION')
-       AND NOT (SELECT rolsuper FROM pg_roles WHERE rolname = current_user) THEN
+    IF EXISTS (SELECT FROM pg_catalog.pg_event_trigger_ddl_commands() WHERE command_tag = 'CREATE EXTENSION')
+       AND NOT (SELECT rolsuper FROM pg_catalog.pg_roles WHERE rolname = current_user) THEN
         RAISE EXCEPTION 'hive-db: % may not create extensions; list them in hive-db:extensions', current_user
             USING ERRCODE = 'insufficient_privilege';
     END IF;

@@ -78,5 +78,20 @@ describe("verify: schema creation at startup, and what the CREATE privilege allo
         await assert.rejects(server.runSteps(asRole("hive_agent", "CREATE EXTENSION citext SCHEMA agent")), /may not create extensions/);
     });
 
+    it("cannot be fooled by a role's own pg_roles, in its temporary schema or on its search_path", async () => {
+        await server.apply(DEFAULT_LAYOUT);
+        const fakeSuperuser = "SELECT current_user::name AS rolname, true AS rolsuper";
+        const shadows = [
+            `CREATE TEMP VIEW pg_roles AS ${fakeSuperuser}; SET search_path = pg_temp, agent, pg_catalog`,
+            `CREATE VIEW agent.pg_roles AS ${fakeSuperuser}; SET search_path = agent, pg_catalog`,
+        ];
+        for (const shadow of shadows) {
+            await assert.rejects(
+                server.runSteps(asRole("hive_agent", `${shadow}; CREATE EXTENSION citext SCHEMA hive`)),
+                /may not create extensions/,
+            );
+        }
+    });
+
     itFailsExactly(server, DEFAULT_LAYOUT, BREAKAGES);
 });
