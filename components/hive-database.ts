@@ -34,9 +34,11 @@ export interface HiveDatabaseArgs {
 }
 
 /**
- * Everything here lives in the server's data, which the stack never deletes: `pulumi destroy` (or
- * removing a mode from config) leaves it in place, and a later `up` takes it over again. Deleting
- * data is an explicit act (README, Lifecycle).
+ * Databases, schemas, extensions and roles hold (or own) the data, which the stack never deletes:
+ * `pulumi destroy` (or removing a mode from config) leaves them in place, and a later `up` takes them
+ * over again. Deleting data is an explicit act (README, Lifecycle). Grants are not kept: deleting
+ * one revokes it, so a reader taken out of config, or a mode moved to another database, loses the
+ * access it had; the next `up` grants again whatever the config still says.
  */
 const KEEP = { retainOnDelete: true };
 
@@ -86,7 +88,7 @@ export class HiveDatabase extends pulumi.ComponentResource {
                 this.createSchema(name, mode.database, schema, this.roles[mode.name], childOpts);
             }
         }
-        this.createPrivileges(name, layout, childOpts);
+        this.createPrivileges(name, layout, { parent: this, provider: this.provider });
         this.registerOutputs({ roles: this.roles, databases: this.databases });
     }
 

@@ -23,11 +23,27 @@ describe("destroy keeps the data", () => {
         );
     });
 
-    it("keeps every database-layer resource and the volume on delete", () => {
-        const kept = run.resources.filter((r) => r.type.startsWith("postgresql:index/") || r.type === "docker:index/volume:Volume");
-        assert.ok(kept.length > 15, `${kept.length} resources`);
+    it("keeps the volume, databases, schemas, extensions, roles and the guard on delete", () => {
+        const dataTypes = ["database", "schema", "extension", "role"].map((kind) => `postgresql:index/${kind}:`);
+        const kept = run.resources.filter(
+            (r) =>
+                dataTypes.some((type) => r.type.startsWith(type)) ||
+                ["docker:index/volume:Volume", "pulumi-nodejs:dynamic:Resource"].includes(r.type),
+        );
+        assert.ok(kept.length > 10, `${kept.length} resources`);
         assert.deepEqual(
             kept.filter((r) => !r.retainOnDelete).map((r) => r.name),
+            [],
+        );
+    });
+
+    it("revokes what it granted: a reader taken out of config loses its access", () => {
+        const privileges = run.resources.filter(
+            (r) => r.type === "postgresql:index/grant:Grant" || r.type.startsWith("postgresql:index/defaultPrivileges:"),
+        );
+        assert.ok(privileges.length > 3);
+        assert.deepEqual(
+            privileges.filter((r) => r.retainOnDelete).map((r) => r.name),
             [],
         );
     });
