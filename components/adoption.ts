@@ -36,6 +36,7 @@ export async function existingObjects(server: ServerHandle, layout: Layout, adop
         password,
         database: login.maintenanceDatabase,
         sslmode: login.sslmode,
+        sslrootcert: login.sslrootcert,
     };
     // In `up` a server just started or restarted may still be opening its port.
     const inventory = await currentProbes().server(admin, wanted, pulumi.runtime.isDryRun() ? 0 : SERVER_START_PATIENCE_SECONDS);

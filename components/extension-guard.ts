@@ -5,38 +5,38 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 
+import { libpqUrl, type SslMode } from "../lib/urls";
+
 export interface GuardConnection {
     host: string;
     port: number;
     user: string;
     password: pulumi.Input<string>;
     database: pulumi.Input<string>;
-    sslmode: string;
+    sslmode: SslMode;
+    sslrootcert?: string;
 }
 
 interface GuardInputs {
-    connection: Omit<GuardConnection, "password" | "database"> & { password: string; database: string };
+    database: string;
+    /** The admin's libpq URL (a secret): TLS exactly as sslmode and sslrootcert say. */
+    url: string;
     statements: string[];
 }
 
 /** Runs in the language host at deploy time; self-contained because Pulumi serializes it into the state. */
 const guardProvider: pulumi.dynamic.ResourceProvider = {
     async diff(_id: string, olds: GuardInputs, news: GuardInputs) {
-        const changes =
-            JSON.stringify(olds.statements) !== JSON.stringify(news.statements) || olds.connection.database !== news.connection.database;
-        return { changes };
+        return { changes: JSON.stringify(olds.statements) !== JSON.stringify(news.statements) || olds.database !== news.database };
     },
     async create(inputs: GuardInputs) {
         await guardProvider.update?.("", inputs, inputs);
-        return { id: inputs.connection.database, outs: inputs };
+        return { id: inputs.database, outs: inputs };
     },
     async update(_id: string, _olds: GuardInputs, news: GuardInputs) {
         const { Client } = require("pg");
-        const { connection } = news;
-        const ssl = ["require", "verify-ca", "verify-full"].includes(connection.sslmode)
-            ? { rejectUnauthorized: connection.sslmode !== "require" }
-            : false;
-        const client = new Client({ ...connection, ssl, connectionTimeoutMillis: 30_000 });
+        const { parse, toClientConfig } = require("pg-connection-string");
+        const client = new Client({ ...toClientConfig(parse(news.url, { useLibpqCompat: true })), connectionTimeoutMillis: 30_000 });
         await client.connect();
         try {
             await client.query("BEGIN");
@@ -51,11 +51,10 @@ const guardProvider: pulumi.dynamic.ResourceProvider = {
 
 export class ExtensionGuard extends pulumi.dynamic.Resource {
     constructor(name: string, args: { connection: GuardConnection; statements: string[] }, opts?: pulumi.CustomResourceOptions) {
-        super(
-            guardProvider,
-            name,
-            { connection: { ...args.connection, password: pulumi.secret(args.connection.password) }, statements: args.statements },
-            opts,
-        );
+        const { connection } = args;
+        const url = pulumi
+            .all([connection.password, connection.database])
+            .apply(([password, database]) => libpqUrl({ ...connection, password, database }));
+        super(guardProvider, name, { database: connection.database, url: pulumi.secret(url), statements: args.statements }, opts);
     }
 }

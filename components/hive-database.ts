@@ -127,6 +127,7 @@ export class HiveDatabase extends pulumi.ComponentResource {
                     password: connection.password,
                     database: this.databases[database],
                     sslmode: connection.sslmode,
+                    sslrootcert: connection.sslrootcert,
                 },
                 statements: extensionGuardSql(layout.extensionsSchema),
             },

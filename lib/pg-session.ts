@@ -3,6 +3,9 @@
  * crash on a server-side disconnect, always closed.
  */
 import { Client, type ClientConfig } from "pg";
+import { parse, toClientConfig } from "pg-connection-string";
+
+import { type ConnectionParts, libpqUrl } from "./urls";
 
 export async function openSession(config: ClientConfig, applicationName: string): Promise<Client> {
     const client = new Client({ connectionTimeoutMillis: 15_000, ...config, application_name: applicationName });
@@ -24,4 +27,17 @@ export async function withSession<T>(config: ClientConfig, applicationName: stri
     } finally {
         await client.end().catch(() => undefined);
     }
+}
+
+/** libpq semantics (sslmode, sslrootcert, ...); pg-connection-string keeps the input out of its errors. */
+export function parseLibpqUrl(url: string): ClientConfig {
+    if (!/^postgres(ql)?:\/\//.test(url)) {
+        throw new Error("expected a postgresql:// URL");
+    }
+    return toClientConfig(parse(url, { useLibpqCompat: true }));
+}
+
+/** node-postgres settings for these parts, TLS exactly as libpq would use their sslmode and sslrootcert. */
+export function clientConfigFor(parts: ConnectionParts): ClientConfig {
+    return parseLibpqUrl(libpqUrl(parts));
 }

@@ -7,9 +7,8 @@
 import { execFile } from "node:child_process";
 import { promisify } from "node:util";
 
-import type { ClientConfig } from "pg";
-
-import { withSession } from "./pg-session";
+import { clientConfigFor, withSession } from "./pg-session";
+import type { SslMode } from "./urls";
 
 const run = promisify(execFile);
 
@@ -20,7 +19,8 @@ export interface AdminCredentials {
     user: string;
     password: string;
     database: string;
-    sslmode: string;
+    sslmode: SslMode;
+    sslrootcert?: string;
 }
 
 export type ServerInventory =
@@ -46,13 +46,6 @@ export interface Probes {
     network(name: string): Promise<NetworkInfo | undefined>;
 }
 
-/** node-postgres TLS settings for a libpq sslmode. `prefer`/`allow` try without TLS: a probe only reads. */
-export function sslFor(sslmode: string): ClientConfig["ssl"] {
-    if (sslmode === "require") return { rejectUnauthorized: false };
-    if (sslmode === "verify-ca" || sslmode === "verify-full") return { rejectUnauthorized: true };
-    return false;
-}
-
 /**
  * How long a failed probe is worth repeating: a server still starting refuses with "starting up", or
  * Docker's port proxy accepts and drops the connection ("terminated unexpectedly"). Nothing listening
@@ -76,17 +69,8 @@ async function probeServer(admin: AdminCredentials, wanted: Wanted, patienceSeco
 }
 
 async function probeOnce(admin: AdminCredentials, wanted: Wanted): Promise<ServerInventory> {
-    const config = {
-        host: admin.host,
-        port: admin.port,
-        user: admin.user,
-        password: admin.password,
-        database: admin.database,
-        ssl: sslFor(admin.sslmode),
-        connectionTimeoutMillis: 5_000,
-        query_timeout: 10_000,
-    };
     try {
+        const config = { ...clientConfigFor(admin), connectionTimeoutMillis: 5_000, query_timeout: 10_000 };
         return await withSession(config, "hive-db-program", async (client): Promise<ServerInventory> => {
             const databases = await client.query<{ name: string }>("SELECT datname AS name FROM pg_database WHERE datname = ANY($1)", [
                 wanted.databases,

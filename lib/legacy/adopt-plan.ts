@@ -98,6 +98,10 @@ function containerValues(facts: AdoptionFacts, current: Config, notes: string[])
     }
     const removed = contradicting.filter((name) => name in merged).map((name) => `container.${name}`);
     contradicting.forEach((name) => delete merged[name]);
+    // Flags are written leaf by leaf: the stack's own flags would survive beside the container's.
+    if (Object.keys(container.serverFlags).length > 0 && asObject(current.container).serverFlags !== undefined) {
+        removed.push("container.serverFlags");
+    }
     return { container: merged, removed };
 }
 

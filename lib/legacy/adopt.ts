@@ -139,8 +139,9 @@ export async function adoptInto(stack: Stack, examination: Examination, log: (li
     }
     if (problems.length > 0) throw new AdoptRefused(problems);
 
-    await stack.setAllConfig(Object.fromEntries(Object.entries(configLeaves(plan.values)).map(([key, value]) => [key, { value }])), true);
+    // Removed first: a replaced map (serverFlags) is then written whole, with nothing stale beside it.
     for (const path of plan.remove) await stack.removeConfig(`${CONFIG_NAMESPACE}:${path}`, true);
+    await stack.setAllConfig(Object.fromEntries(Object.entries(configLeaves(plan.values)).map(([key, value]) => [key, { value }])), true);
     await setSecretConfig(stack, `${CONFIG_NAMESPACE}:adminPassword`, examination.password);
     log(`wrote the config of stack ${stack.name} (hive-db:adminPassword as a secret)`);
     await retire(examination.container, plan, log);

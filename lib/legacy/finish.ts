@@ -8,8 +8,7 @@ import type { Stack } from "@pulumi/pulumi/automation";
 import { CONFIG_NAMESPACE } from "../config";
 import { resolveLayout } from "../layout";
 import { stackConfig } from "../lifecycle/config";
-import { withSession } from "../pg-session";
-import { sslFor } from "../probes";
+import { clientConfigFor, withSession } from "../pg-session";
 import { type OwnershipReport, takeOwnership } from "./ownership";
 
 export class FinishRefused extends Error {}
@@ -25,10 +24,11 @@ export async function finishAdoption(stack: Stack, log: (line: string) => void):
         throw new FinishRefused(`stack ${stack.name} has no outputs yet: bring it up first (npm run up), then finish`);
     }
     const password = (await stack.getConfig(`${CONFIG_NAMESPACE}:adminPassword`)).value;
-    const ssl = sslFor(config.server?.sslmode ?? "disable");
+    // TLS as the stack's server says (the container has none), root certificate included.
+    const tls = { sslmode: config.server?.sslmode ?? "disable", sslrootcert: config.server?.sslrootcert } as const;
     const reports: OwnershipReport[] = [];
     for (const database of layout.databases) {
-        const admin = { host, port, user: config.adminUser, password, database, ssl };
+        const admin = clientConfigFor({ host, port, user: config.adminUser, password, database, ...tls });
         reports.push(await withSession(admin, "hive-db-finish", (client) => takeOwnership(client, layout, database)));
     }
     reports.forEach((report) => describeOwnership(report).forEach(log));

@@ -3,7 +3,11 @@
  * connection its libpq URL describes (parsed with pg-connection-string, as node-postgres does).
  */
 import type { ClientConfig } from "pg";
-import { parse, toClientConfig } from "pg-connection-string";
+import { parse } from "pg-connection-string";
+
+import { parseLibpqUrl } from "../pg-session";
+
+export { parseLibpqUrl };
 
 import type { StackOutputs } from "./input";
 import { type ReadableMode, readSearchPaths } from "../layout";
@@ -83,14 +87,6 @@ export function modeTargets(outputs: StackOutputs): ModeTarget[] {
         };
         return withConnection(target, target.libpqUrl, `libpqUrls.${mode}`);
     });
-}
-
-/** libpq semantics (sslmode etc.); pg-connection-string keeps the input out of its errors. */
-export function parseLibpqUrl(url: string): ClientConfig {
-    if (!/^postgres(ql)?:\/\//.test(url)) {
-        throw new Error("expected a postgresql:// URL");
-    }
-    return toClientConfig(parse(url, { useLibpqCompat: true }));
 }
 
 /**

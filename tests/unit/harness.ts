@@ -6,7 +6,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as path from "path";
 import { engineConfig, TEST_ADMIN_PASSWORD } from "../fixtures/configs";
-import { type NetworkInfo, setProbes } from "../../lib/probes";
+import { type AdminCredentials, type NetworkInfo, setProbes } from "../../lib/probes";
 
 export interface RecordedResource {
     type: string;
@@ -184,14 +184,18 @@ export interface World {
     /** The server does not answer (with this error code, e.g. 28P01). */
     unreachable?: { reason: string; code?: string };
     network?: NetworkInfo;
+    /** Filled with every admin login the program's server probe was given. */
+    seen?: AdminCredentials[];
 }
 
 function installProbes(world: World): void {
     setProbes({
-        server: async () =>
-            world.unreachable
+        server: async (admin) => {
+            world.seen?.push(admin);
+            return world.unreachable
                 ? { reachable: false, ...world.unreachable }
-                : { reachable: true, databases: new Set(world.databases ?? []), roles: new Set(world.roles ?? []) },
+                : { reachable: true, databases: new Set(world.databases ?? []), roles: new Set(world.roles ?? []) };
+        },
         network: async () => world.network,
     });
 }

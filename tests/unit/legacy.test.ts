@@ -119,6 +119,17 @@ describe("planAdoption: the config that runs the old data", () => {
         assert.equal(plan.renameOldTo, undefined);
     });
 
+    it("replaces the stack's server flags whole: none of its own survive beside the container's", () => {
+        const withFlags = { container: { ...current.container, serverFlags: { work_mem: "64MB", max_connections: "100" } } };
+        const plan = planAdoption(facts(), withFlags);
+        assert.deepEqual(plan.remove, ["container.volume", "container.serverFlags"]);
+        assert.deepEqual((plan.values.container as { serverFlags: unknown }).serverFlags, {
+            max_connections: "200",
+            shared_buffers: "256MB",
+            effective_cache_size: "1GB",
+        });
+    });
+
     it("keeps the port on loopback, says so, and warns about the compose project", () => {
         const notes = planAdoption(facts(), current).notes.join("\n");
         assert.match(notes, /published port 5532 on 0\.0\.0\.0; the stack publishes it on loopback only/);

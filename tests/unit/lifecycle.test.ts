@@ -142,7 +142,7 @@ describe("the extension guard", () => {
         ]);
         for (const guard of guards) {
             assert.deepEqual(guard.inputs.statements, extensionGuardSql("extensions"));
-            assert.ok(isSecretInput(guard.inputs.connection.password) || isSecretInput(guard.inputs.connection), guard.name);
+            assert.ok(isSecretInput(guard.inputs.url), `${guard.name}: the admin's URL is a secret`);
             assert.equal(guard.retainOnDelete, true);
             const database = guard.name.replace("hive-database-guard-", "");
             const schema = run.get("postgresql:index/schema:Schema", `hive-database-schema-${database}-extensions`);
