@@ -118,6 +118,10 @@ describe("planAdoption: the config that runs the old data", () => {
         assert.deepEqual(plan.remove, ["container.volume"]);
         assert.equal(plan.renameOldTo, undefined);
     });
+});
+
+describe("planAdoption: server flags", () => {
+    const current = { container: { image: "hive-db/pgvector:17", name: "hive-postgres-shared", volume: "hive-postgres-shared-data" } };
 
     it("replaces the stack's server flags whole: none of its own survive beside the container's", () => {
         const withFlags = { container: { ...current.container, serverFlags: { work_mem: "64MB", max_connections: "100" } } };
