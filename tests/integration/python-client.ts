@@ -4,39 +4,17 @@
  * python-dotenv).
  */
 import { execFile } from "node:child_process";
-import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { promisify } from "node:util";
 
+import { VENV_PYTHON } from "../fixtures/python";
 import { REPOSITORY } from "../fixtures/run-script";
+
+export { requirePythonOrSkip } from "../fixtures/python";
 
 const run = promisify(execFile);
 
-export const VENV_PYTHON = join(REPOSITORY, ".venv", "bin", "python");
 const APP_STARTUP = join(REPOSITORY, "tests", "python", "app_startup.py");
-const SETUP = "python3 -m venv .venv && .venv/bin/pip install -r tests/python/requirements.txt";
-
-/** Why the Python clients cannot run here, or undefined when they can. */
-async function pythonUnavailableReason(): Promise<string | undefined> {
-    if (!existsSync(VENV_PYTHON)) return `.venv/bin/python is missing (create it: ${SETUP})`;
-    try {
-        await run(VENV_PYTHON, ["-c", "import alembic, dotenv, psycopg, psycopg_pool, sqlalchemy"], { timeout: 60_000 });
-    } catch {
-        return `.venv lacks the pinned clients (install them: ${SETUP})`;
-    }
-    return undefined;
-}
-
-/** For a suite's `before`: skips without the venv, unless HIVE_DB_REQUIRE_PYTHON=1 (CI), where it fails. */
-export async function requirePythonOrSkip(context: Mocha.Context): Promise<void> {
-    const reason = await pythonUnavailableReason();
-    if (reason === undefined) return;
-    if (process.env.HIVE_DB_REQUIRE_PYTHON === "1") {
-        throw new Error(`HIVE_DB_REQUIRE_PYTHON=1 but ${reason}`);
-    }
-    console.log(`      skipping ${context.test?.parent?.title ?? "suite"}: ${reason}`);
-    context.skip();
-}
 
 export interface StartupStep {
     step: string;
