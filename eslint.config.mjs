@@ -10,6 +10,11 @@ export default tseslint.config(
     ...tseslint.configs.recommended,
     prettier,
     {
+        // CommonJS config files of the tools (dependency-cruiser).
+        files: ["**/*.cjs"],
+        languageOptions: { sourceType: "commonjs", globals: { module: "writable", require: "readonly" } },
+    },
+    {
         files: ["**/*.ts"],
         rules: {
             "max-lines": ["error", { max: 250, skipBlankLines: true, skipComments: true }],

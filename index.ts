@@ -1,16 +1,16 @@
 /**
  * hive-db: the shared PostgreSQL (pgvector) for every Automagik Hive mode.
- * Reads config, composes the components, exports what app deploys consume (lib/outputs.ts).
+ * Reads config, composes the components, exports what app deploys consume (src/stack/model/outputs.ts).
  */
 import * as pulumi from "@pulumi/pulumi";
-import { existingObjects } from "./components/adoption";
-import { Credentials } from "./components/credentials";
-import { HiveDatabase } from "./components/hive-database";
-import { serverFor } from "./components/server";
-import { parseConfig } from "./lib/config";
-import { resolveLayout } from "./lib/layout";
-import { publicOutputs, SECRET_OUTPUT_KEYS, secretOutputs } from "./lib/outputs";
-import { readStackConfig } from "./lib/stack-config";
+import { existingObjects } from "./src/stack/program/existing-objects";
+import { Credentials } from "./src/stack/components/credentials";
+import { HiveDatabase } from "./src/stack/components/hive-database";
+import { serverFor } from "./src/stack/program/server";
+import { parseConfig } from "./src/stack/config";
+import { resolveLayout } from "./src/stack/model/layout";
+import { publicOutputs, SECRET_OUTPUT_KEYS, secretOutputs } from "./src/stack/model/outputs";
+import { readStackConfig } from "./src/stack/config/engine-config";
 
 // Validation runs as the program loads, before any resource is registered: bad config fails with
 // every problem listed, as a RunError, which the CLI prints as its message alone. (Thrown from the

@@ -2,7 +2,7 @@
 # Brings a hive-db stack up on this machine (default: the dev stack) with no Pulumi Cloud account:
 # installs the npm dependencies from the lockfile, makes sure a Docker engine answers, uses a local
 # state backend and a passphrase file (scripts/pulumi-env.sh), selects (or creates) the stack,
-# generates its admin password once, then runs scripts/stack.ts up: the image check, a refresh of
+# generates its admin password once, then runs src/commands/up/main.ts up: the image check, a refresh of
 # the Docker resources (repairs a container removed or stopped by hand) and `pulumi up`.
 #
 # Environment (all optional): see scripts/pulumi-env.sh, and
@@ -27,4 +27,4 @@ if ! pulumi config get hive-db:adminPassword --stack "$stack" >/dev/null 2>&1; t
 	echo "up: generated hive-db:adminPassword (a secret in the stack config)"
 fi
 
-exec ts-node --transpile-only scripts/stack.ts up "$stack"
+exec ts-node --transpile-only src/commands/up/main.ts up "$stack"

@@ -11,14 +11,14 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
-import { adoptInto, examineContainer } from "../../lib/legacy/adopt";
-import { describeNextUp } from "../../lib/legacy/adopt-plan";
-import { finishAdoption } from "../../lib/legacy/finish";
-import { stackConfigValues } from "../../lib/lifecycle/config";
-import { containerState } from "../../lib/lifecycle/db";
-import { bringUp } from "../../lib/lifecycle/up";
-import { parseLibpqUrl } from "../../lib/verify/targets";
-import { runScript } from "../fixtures/run-script";
+import { adoptInto, examineContainer } from "../../src/commands/adopt/adopt-container";
+import { describeNextUp } from "../../src/commands/adopt/adopt-plan";
+import { finishAdoption } from "../../src/commands/adopt/finish";
+import { stackConfigValues } from "../../src/commands/common/stack-config";
+import { containerState } from "../../src/commands/db/container-actions";
+import { bringUp } from "../../src/commands/up/bring-up";
+import { parseLibpqUrl } from "../../src/commands/verify/targets";
+import { runCommandLine } from "../fixtures/run-script";
 import {
     type Fingerprint,
     fingerprint,
@@ -188,9 +188,14 @@ function migrating(adoption: Adoption) {
     });
 
     it("npm run migrate copies the agent's legacy database into the stack's agent schema, from the stack's outputs", async () => {
-        const env = { ...process.env, ...engine.env, HIVE_DB_STACK: engine.stack.name, HIVE_DB_WORK_DIR: join(engine.dir, "work") };
+        const env = { ...process.env, ...engine.env, HIVE_DB_WORK_DIR: join(engine.dir, "work") };
         const started = Date.now();
-        const run = await runScript("migrate.ts", ["--from-env-file", join(adoption.dir, "agent.env"), "--mode", "agent"], "", env);
+        const run = await runCommandLine(
+            "migrate",
+            ["--from-env-file", join(adoption.dir, "agent.env"), "--mode", "agent", "--stack", engine.stack.name],
+            "",
+            env,
+        );
         adoption.timings.push(`npm run migrate, 5800 rows in 3 tables (the command, start to end): ${seconds(started)}`);
         assert.equal(run.code, 0, run.stdout + run.stderr);
         assert.match(run.stdout, /done in .* s: 3 table\(s\), 5800 rows, owned by hive_agent/);

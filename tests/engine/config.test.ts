@@ -4,8 +4,8 @@
  */
 import { strict as assert } from "node:assert";
 
-import { PreflightError } from "../../lib/lifecycle/preflight";
-import { bringUp } from "../../lib/lifecycle/up";
+import { PreflightError } from "../../src/commands/up/preflight";
+import { bringUp } from "../../src/commands/up/bring-up";
 import { EngineStack, requireEngineOrSkip } from "./engine";
 
 describe("engine: a bad config", function () {

@@ -9,8 +9,8 @@ import { promisify } from "node:util";
 
 import type { EngineEvent } from "@pulumi/pulumi/automation";
 
-import { bringDown } from "../../lib/lifecycle/down";
-import { bringUp } from "../../lib/lifecycle/up";
+import { bringDown } from "../../src/commands/down/bring-down";
+import { bringUp } from "../../src/commands/up/bring-up";
 import { assertRowsIntact, assertVerifyPasses, writeRows } from "./data";
 import { EngineStack, requireEngineOrSkip } from "./engine";
 
@@ -73,7 +73,7 @@ describe("engine: the dev stack's container, day 1", function () {
             },
         });
         const changed = await previewChanges(engine);
-        // The password derives from the stack's seed and the rotation counter (lib/credentials.ts).
+        // The password derives from the stack's seed and the rotation counter (src/stack/model/credential-derivation.ts).
         assert.deepEqual(changed, { "hive-database-role-agent": ["update"] });
         await engine.stack.up({ color: "never" });
         assert.equal(await containerId(engine.containerName), before);

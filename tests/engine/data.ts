@@ -4,9 +4,10 @@
  */
 import { strict as assert } from "node:assert";
 
-import type { StackOutputs } from "../../lib/outputs";
-import { allPassed, formatReport, validateStackOutputs, verifyStack } from "../../lib/verify/run";
-import { parseLibpqUrl } from "../../lib/verify/targets";
+import type { StackOutputs } from "../../src/stack/model/outputs";
+import { validateStackOutputs } from "../../src/commands/common/stack-outputs";
+import { allPassed, formatReport, verifyStack } from "../../src/commands/verify/verify-stack";
+import { parseLibpqUrl } from "../../src/commands/verify/targets";
 import { withClient } from "../integration/helpers";
 
 const TOKENS = ["alpha", "beta", "gamma"];

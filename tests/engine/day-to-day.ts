@@ -1,14 +1,15 @@
 /**
- * `npm run db` on a stack that is up (lib/lifecycle/db.ts): status, stop, start, restart and logs act
+ * `npm run db` on a stack that is up (src/commands/db/container-actions.ts): status, stop, start, restart and logs act
  * on the container through Docker and never on the state; clear refusals without Docker and for a
  * stack on an existing server.
  */
 import { strict as assert } from "node:assert";
 import { join } from "node:path";
 
-import { DockerUnavailable } from "../../lib/docker-cli";
-import { containerAction, DbCommandRefused, followLogs, stackContainer, stackStatus } from "../../lib/lifecycle/db";
-import { runScript } from "../fixtures/run-script";
+import { DockerUnavailable } from "../../src/shared/docker";
+import { containerAction, DbCommandRefused, followLogs, stackContainer } from "../../src/commands/db/container-actions";
+import { stackStatus } from "../../src/commands/db/status";
+import { runCommandLine } from "../fixtures/run-script";
 import { docker, errorCode, tcpConfig, withClient } from "../integration/helpers";
 import { EngineStack } from "./engine";
 
@@ -88,10 +89,9 @@ function logsAndRefusals(engine: EngineStack) {
 
 function commandLine(engine: EngineStack) {
     const db = (args: string[]) =>
-        runScript("db.ts", args, "", {
+        runCommandLine("db", [...args, "--stack", engine.stack.name], "", {
             ...process.env,
             ...engine.env,
-            HIVE_DB_STACK: engine.stack.name,
             HIVE_DB_WORK_DIR: join(engine.dir, "work"),
         });
 
@@ -115,5 +115,5 @@ function commandLine(engine: EngineStack) {
 export function dayToDay(engine: EngineStack): void {
     describe("status and actions", () => statusAndActions(engine));
     describe("logs and refusals", () => logsAndRefusals(engine));
-    describe("the command line (scripts/db.ts)", () => commandLine(engine));
+    describe("the command line (src/commands/db/main.ts)", () => commandLine(engine));
 }

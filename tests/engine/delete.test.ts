@@ -6,7 +6,7 @@ import { strict as assert } from "node:assert";
 import { execFile } from "node:child_process";
 import { promisify } from "node:util";
 
-import { DeleteRefused, deleteData } from "../../lib/lifecycle/down";
+import { DeleteRefused, deleteData } from "../../src/commands/down/bring-down";
 import { EngineStack, requireEngineOrSkip } from "./engine";
 
 const run = promisify(execFile);

@@ -1,10 +1,10 @@
 /**
- * The real Pulumi engine for the engine tests (lib/lifecycle/scratch-stack.ts), and the one-line skip
+ * The real Pulumi engine for the engine tests (src/commands/bench/scratch-stack.ts), and the one-line skip
  * where it is absent.
  */
-import { engineUnavailableReason } from "../../lib/lifecycle/scratch-stack";
+import { engineUnavailableReason } from "../../src/commands/bench/scratch-stack";
 
-export { ENGINE_IMAGE, EngineStack, type EngineStackOptions } from "../../lib/lifecycle/scratch-stack";
+export { ENGINE_IMAGE, EngineStack, type EngineStackOptions } from "../../src/commands/bench/scratch-stack";
 
 /** For a suite's `before`: skips the whole suite with one line when the engine is absent. */
 export async function requireEngineOrSkip(context: Mocha.Context): Promise<void> {

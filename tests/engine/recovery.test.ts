@@ -9,7 +9,7 @@ import { promisify } from "node:util";
 
 import { escapeLiteral } from "pg";
 
-import { bringUp } from "../../lib/lifecycle/up";
+import { bringUp } from "../../src/commands/up/bring-up";
 import { randomPassword } from "../integration/helpers";
 import { assertRowsIntact, assertVerifyPasses, writeRows } from "./data";
 import { EngineStack, requireEngineOrSkip } from "./engine";

@@ -4,8 +4,8 @@
  */
 import { strict as assert } from "node:assert";
 
-import { finishAdoption } from "../../lib/legacy/finish";
-import { parseLibpqUrl } from "../../lib/verify/targets";
+import { finishAdoption } from "../../src/commands/adopt/finish";
+import { parseLibpqUrl } from "../../src/commands/verify/targets";
 import {
     randomPassword,
     removeContainer,

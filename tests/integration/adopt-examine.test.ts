@@ -1,5 +1,5 @@
 /**
- * `npm run adopt` before it touches anything (lib/legacy/adopt.ts examineContainer, and the command
+ * `npm run adopt` before it touches anything (src/commands/adopt/adopt-container.ts examineContainer, and the command
  * line): what it finds in a real Makefile-era container, and the refusals — bad credentials, data
  * of another major version, no such container — each with nothing changed: no stack created, the
  * old container as it was, its data the same, and no password printed.
@@ -9,7 +9,7 @@ import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
-import { examineContainer } from "../../lib/legacy/adopt";
+import { examineContainer } from "../../src/commands/adopt/adopt-container";
 import {
     type Fingerprint,
     fingerprint,
@@ -21,7 +21,7 @@ import {
     removeDataDirectory,
     startLegacyContainer,
 } from "../fixtures/legacy";
-import { runScript } from "../fixtures/run-script";
+import { runCommandLine } from "../fixtures/run-script";
 import {
     containerState,
     docker,
@@ -102,11 +102,10 @@ function examination(legacy: Legacy) {
 function refusals(legacy: Legacy) {
     let state: string;
     const adopt = (args: string[]) =>
-        runScript("adopt.ts", args, "", {
+        runCommandLine("adopt", [...args, "--stack", "adopt-refusals"], "", {
             ...process.env,
             PULUMI_BACKEND_URL: `file://${state}`,
             PULUMI_CONFIG_PASSPHRASE: "adopt-refusals",
-            HIVE_DB_STACK: "adopt-refusals",
         });
     before(() => mkdirSync((state = join(legacy.dir, "state"))));
 

@@ -1,5 +1,5 @@
 /**
- * The step after `up` on adopted data (lib/legacy/ownership.ts) on a real Makefile-era database:
+ * The step after `up` on adopted data (src/commands/adopt/ownership.ts) on a real Makefile-era database:
  * before it, the legacy tables are the old admin's and `vector` sits in `public` (verify fails the
  * vector check of agent and genie); after it, each mode owns its schemas' objects and uses them, no
  * other mode can, `vector` is in the extensions schema, verify passes, the old admin's way of
@@ -9,9 +9,9 @@ import { strict as assert } from "node:assert";
 
 import type { ClientConfig } from "pg";
 
-import { takeOwnership } from "../../lib/legacy/ownership";
-import type { StackOutputs } from "../../lib/outputs";
-import { verifyStack } from "../../lib/verify/run";
+import { takeOwnership } from "../../src/commands/adopt/ownership";
+import type { StackOutputs } from "../../src/stack/model/outputs";
+import { verifyStack } from "../../src/commands/verify/verify-stack";
 import { DEFAULT_CONFIG, layoutOf } from "../fixtures/configs";
 import {
     type Fingerprint,

@@ -11,9 +11,9 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
-import type { Layout } from "../../lib/layout";
-import type { StackOutputs } from "../../lib/outputs";
-import { runScript } from "../fixtures/run-script";
+import type { Layout } from "../../src/stack/model/layout";
+import type { StackOutputs } from "../../src/stack/model/outputs";
+import { runCommandLine } from "../fixtures/run-script";
 import { randomPassword } from "./helpers";
 import { requirePythonOrSkip, runAppStartup, type StartupRun } from "./python-client";
 import { assertNoSecret, DEFAULT_LAYOUT, SHARED_KNOWLEDGE_LAYOUT, useVerifyServer, type VerifyServer } from "./verify-server";
@@ -47,7 +47,7 @@ const KNOWLEDGE_APPS: AppPlan = [
 
 /** Writes the `.env` files with `npm run env`, as a user would; returns what it printed. */
 async function writeEnvFiles(server: VerifyServer, outputs: StackOutputs, dir: string): Promise<string> {
-    const { code, stdout, stderr } = await runScript("env.ts", ["--out", dir], JSON.stringify(outputs));
+    const { code, stdout, stderr } = await runCommandLine("env", ["--out", dir], JSON.stringify(outputs));
     assert.equal(code, 0, stderr);
     assertNoSecret(stdout + stderr, [...server.secrets, ...Object.values(outputs.apiKeys)]);
     return stdout;

@@ -8,7 +8,7 @@ import { promisify } from "node:util";
 
 import { Client, type ClientConfig } from "pg";
 
-import { healthcheckTest } from "../../lib/container";
+import { healthcheckTest } from "../../src/stack/model/server-process";
 
 /** The locally built image (image/build-image.sh); HIVE_IMAGE_TAG selects another one. */
 export const IMAGE = process.env.HIVE_IMAGE_TAG ?? "hive-db/pgvector:17";
@@ -82,7 +82,7 @@ export interface PostgresRun {
     user?: string;
 }
 
-/** The stack's own healthcheck (lib/container.ts) as `docker run --health-cmd` takes it. */
+/** The stack's own healthcheck (src/stack/model/server-process.ts) as `docker run --health-cmd` takes it. */
 export function healthcheckCommand(user: string): string {
     const [form, ...command] = healthcheckTest(user);
     assert.equal(form, "CMD");

@@ -8,8 +8,8 @@
 import { strict as assert } from "node:assert";
 import fc from "fast-check";
 import type { Client } from "pg";
-import { identifierProblem } from "../../lib/config";
-import { roleNameProblem } from "../../lib/config/identifiers";
+import { identifierProblem } from "../../src/stack/config";
+import { roleNameProblem } from "../../src/stack/config/identifiers";
 import { layoutOf } from "../fixtures/configs";
 import { PROPERTY_RUNS, PROPERTY_SEED, replayHint } from "../fixtures/property";
 import { stackSteps } from "../fixtures/stack-plan";

@@ -4,7 +4,7 @@
 import type { ClientConfig } from "pg";
 
 import { configOf } from "../fixtures/configs";
-import { serverCommand } from "../../lib/container";
+import { serverCommand } from "../../src/stack/model/server-process";
 import {
     containerState,
     randomPassword,

@@ -8,9 +8,9 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
-import { migrate, MigrationRefused } from "../../lib/migrate/run";
+import { migrate, MigrationRefused } from "../../src/commands/migrate/migrate-database";
 import { type Fingerprint, fingerprint, LEGACY_DATABASE, LEGACY_USER } from "../fixtures/legacy";
-import { runScript } from "../fixtures/run-script";
+import { runCommandLine } from "../fixtures/run-script";
 import { withClient } from "./helpers";
 import { type MigrationServers, optionsFor, useMigrationServers } from "./migration-servers";
 
@@ -98,7 +98,7 @@ function commandLine(servers: MigrationServers) {
 
     it("dry-runs from the agent's .env, exit 0, printing the plan and no password", async () => {
         const args = ["--from-env-file", file("agent.env"), "--mode", "agent", "--dry-run", "--outputs", file("outputs.json")];
-        const run = await runScript("migrate.ts", args);
+        const run = await runCommandLine("migrate", args);
         assert.equal(run.code, 0, run.stderr);
         assert.match(run.stdout, /copy\s+public\.documents → agent\.documents: 1000 rows/);
         assert.match(run.stdout, /dry run, nothing was changed/);
@@ -107,7 +107,7 @@ function commandLine(servers: MigrationServers) {
     });
 
     it("exits 2 on a refusal and on an unknown mode", async () => {
-        const refused = await runScript("migrate.ts", [
+        const refused = await runCommandLine("migrate", [
             "--from",
             "postgresql://ai@127.0.0.1:1/hive",
             "--mode",
@@ -117,7 +117,7 @@ function commandLine(servers: MigrationServers) {
         ]);
         assert.equal(refused.code, 2, refused.stderr);
         assert.match(refused.stderr, /cannot connect to the source/);
-        const unknown = await runScript("migrate.ts", [
+        const unknown = await runCommandLine("migrate", [
             "--from-env-file",
             file("agent.env"),
             "--mode",
@@ -134,5 +134,5 @@ describe("migrate: refusals and the command line", function () {
     this.timeout(600_000);
     const servers = useMigrationServers();
     describe("refusals change nothing", () => refusals(servers));
-    describe("the command line (scripts/migrate.ts)", () => commandLine(servers));
+    describe("the command line (src/commands/migrate/main.ts)", () => commandLine(servers));
 });

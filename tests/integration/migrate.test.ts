@@ -6,7 +6,7 @@
  */
 import { strict as assert } from "node:assert";
 
-import { migrate } from "../../lib/migrate/run";
+import { migrate } from "../../src/commands/migrate/migrate-database";
 import { type Fingerprint, fingerprint, LEGACY_TABLES } from "../fixtures/legacy";
 import { errorCode, withClient } from "./helpers";
 import { type MigrationServers, optionsFor, useMigrationServers } from "./migration-servers";

@@ -5,9 +5,9 @@
  */
 import type { ClientConfig } from "pg";
 
-import type { MigrateOptions } from "../../lib/migrate/run";
-import type { StackOutputs } from "../../lib/outputs";
-import { parseLibpqUrl } from "../../lib/verify/targets";
+import type { MigrateOptions } from "../../src/commands/migrate/migrate-database";
+import type { StackOutputs } from "../../src/stack/model/outputs";
+import { parseLibpqUrl } from "../../src/commands/verify/targets";
 import { DEFAULT_CONFIG, layoutOf } from "../fixtures/configs";
 import { LEGACY_DATABASE, LEGACY_USER, legacyDataSql, startLegacyContainer } from "../fixtures/legacy";
 import { outputsFor, stackSteps } from "../fixtures/stack-plan";

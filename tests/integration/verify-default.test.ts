@@ -5,8 +5,8 @@
 import { strict as assert } from "node:assert";
 import { createServer } from "node:net";
 
-import { libpqUrl } from "../../lib/urls";
-import { allPassed } from "../../lib/verify/run";
+import { libpqUrl } from "../../src/stack/model/urls";
+import { allPassed } from "../../src/commands/verify/verify-stack";
 import { withEnvApiPort, withLibpqUrl, withSearchPathOutput, withSqlalchemyUrl } from "../fixtures/output-deltas";
 import type { Step } from "../fixtures/stack-plan";
 import { randomPassword, withClient } from "./helpers";

@@ -19,8 +19,8 @@ import {
     useVerifyServer,
     type VerifyServer,
 } from "./verify-server";
-import { resolveLayout } from "../../lib/layout";
-import { libpqUrl } from "../../lib/urls";
+import { resolveLayout } from "../../src/stack/model/layout";
+import { libpqUrl } from "../../src/stack/model/urls";
 import { withoutEnvLine, withReadUrl } from "../fixtures/output-deltas";
 
 const inKnowledge = (sql: string): Step[] => [{ database: "knowledge", sql }];

@@ -8,9 +8,10 @@ import { strict as assert } from "node:assert";
 import type { ClientConfig } from "pg";
 import { parse } from "pg-connection-string";
 
-import { type Layout, readSearchPaths } from "../../lib/layout";
-import type { StackOutputs } from "../../lib/outputs";
-import { CHECK_TITLES, type CheckResult, validateStackOutputs, verifyStack } from "../../lib/verify/run";
+import { type Layout, readSearchPaths } from "../../src/stack/model/layout";
+import type { StackOutputs } from "../../src/stack/model/outputs";
+import { validateStackOutputs } from "../../src/commands/common/stack-outputs";
+import { CHECK_TITLES, type CheckResult, verifyStack } from "../../src/commands/verify/verify-stack";
 import { DEFAULT_CONFIG, layoutOf, SHARED_KNOWLEDGE_CONFIG } from "../fixtures/configs";
 import { outputsFor, resetSteps, type Step, stackSteps } from "../fixtures/stack-plan";
 import {

@@ -4,9 +4,9 @@
  */
 import { strict as assert } from "assert";
 import * as pulumi from "@pulumi/pulumi";
-import { ConfigError } from "../../lib/config";
-import { readStackConfig } from "../../lib/stack-config";
-import { validateStackOutputs } from "../../lib/verify/input";
+import { ConfigError } from "../../src/stack/config";
+import { readStackConfig } from "../../src/stack/config/engine-config";
+import { validateStackOutputs } from "../../src/commands/common/stack-outputs";
 import { BAD_CONFIGS, type BadConfig, TRICKY_VALID_CONFIGS } from "../fixtures/bad-configs";
 import { runFailingStack, runStack, unwrap } from "./harness";
 

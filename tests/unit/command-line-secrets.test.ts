@@ -7,8 +7,8 @@ import { strict as assert } from "assert";
 import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { checkPsql } from "../../lib/verify/connect-checks";
-import { modeTargets } from "../../lib/verify/targets";
+import { checkPsql } from "../../src/commands/verify/connect-checks";
+import { modeTargets } from "../../src/commands/verify/targets";
 import { DEFAULT_CONFIG, layoutOf } from "../fixtures/configs";
 import { outputsFor } from "../fixtures/stack-plan";
 

@@ -2,10 +2,10 @@ import { strict as assert } from "assert";
 import * as fs from "fs";
 import * as yaml from "js-yaml";
 import * as path from "path";
-import { ConfigError, parseConfig } from "../../lib/config";
+import { ConfigError, parseConfig } from "../../src/stack/config";
 import { BAD_CONFIGS, TRICKY_VALID_CONFIGS } from "../fixtures/bad-configs";
-import { containerDialHost } from "../../lib/naming";
-import { resolveLayout } from "../../lib/layout";
+import { containerDialHost } from "../../src/stack/model/naming";
+import { resolveLayout } from "../../src/stack/model/layout";
 import { configOf, engineConfig, engineSecretKeys } from "../fixtures/configs";
 
 const ROOT = path.resolve(__dirname, "../..");

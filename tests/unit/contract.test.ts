@@ -4,9 +4,9 @@
  */
 import { strict as assert } from "assert";
 import * as pulumi from "@pulumi/pulumi";
-import { type StackOutputs, stackOutputsSchema } from "../../lib/outputs";
-import { validateStackOutputs } from "../../lib/verify/input";
-import { parseEnvFile } from "../../lib/verify/connect-checks";
+import { type StackOutputs, stackOutputsSchema } from "../../src/stack/model/outputs";
+import { validateStackOutputs } from "../../src/commands/common/stack-outputs";
+import { parseEnvFile } from "../../src/commands/verify/connect-checks";
 import { SEED_004_CONFIG } from "../fixtures/configs";
 import { runStack, unwrap } from "./harness";
 

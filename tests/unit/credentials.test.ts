@@ -4,7 +4,7 @@
  */
 import { strict as assert } from "assert";
 import * as fc from "fast-check";
-import { apiKeyFor, deriveCredential } from "../../lib/credentials";
+import { apiKeyFor, deriveCredential } from "../../src/stack/model/credential-derivation";
 import { runStack, type StackRun, unwrap } from "./harness";
 
 const PASSWORD = "random:index/randomPassword:RandomPassword";

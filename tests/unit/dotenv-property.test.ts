@@ -7,8 +7,8 @@
 import { strict as assert } from "assert";
 import * as dotenv from "dotenv";
 import fc from "fast-check";
-import { dotenvLine, dotenvValueProblem, DotenvValueError } from "../../lib/dotenv";
-import { parseEnvFile } from "../../lib/verify/connect-checks";
+import { dotenvLine, dotenvValueProblem, DotenvValueError } from "../../src/stack/model/dotenv";
+import { parseEnvFile } from "../../src/commands/verify/connect-checks";
 import { PROPERTY_RUNS, PROPERTY_SEED, propertyRuns, replayHint } from "../fixtures/property";
 import { requirePythonOrSkip, runPython } from "../fixtures/python";
 

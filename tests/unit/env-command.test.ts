@@ -1,5 +1,5 @@
 /**
- * `npm run env` (scripts/env.ts, lib/env-files.ts): one 0600 `.env` per mode, written atomically,
+ * `npm run env` (src/commands/env/main.ts, src/commands/env/env-files.ts): one 0600 `.env` per mode, written atomically,
  * a foreign file refused unless --force, a report of what changed, and never a secret printed.
  */
 import { strict as assert } from "node:assert";
@@ -20,10 +20,10 @@ import {
 import { tmpdir } from "node:os";
 import { basename, join } from "node:path";
 
-import { ENV_FILE_MARK, writeFileAtomic } from "../../lib/env-files";
-import type { StackOutputs } from "../../lib/outputs";
+import { ENV_FILE_MARK, writeFileAtomic } from "../../src/commands/env/env-files";
+import type { StackOutputs } from "../../src/stack/model/outputs";
 import { layoutOf, SHARED_KNOWLEDGE_CONFIG } from "../fixtures/configs";
-import { runScript, type ScriptRun } from "../fixtures/run-script";
+import { runCommandLine, type ScriptRun } from "../fixtures/run-script";
 import { outputsFor } from "../fixtures/stack-plan";
 
 const LAYOUT = layoutOf(SHARED_KNOWLEDGE_CONFIG);
@@ -61,7 +61,7 @@ function useEnvDirectory(): void {
 }
 
 async function env(outputs: StackOutputs, ...args: string[]): Promise<ScriptRun> {
-    const run = await runScript("env.ts", ["--out", join(dir, "out"), ...args], JSON.stringify(outputs));
+    const run = await runCommandLine("env", ["--out", join(dir, "out"), ...args], JSON.stringify(outputs));
     assertNothingSecret(run, outputs);
     return run;
 }
@@ -188,7 +188,7 @@ describe("npm run env: bad input", function () {
     for (const [title, args, input, expected] of CASES) {
         it(`exits 2 on ${title}, writing nothing and printing no secret`, async () => {
             const outputs = outputsWith("a");
-            const run = await runScript("env.ts", args(), input(outputs));
+            const run = await runCommandLine("env", args(), input(outputs));
             assertNothingSecret(run, outputs);
             assert.equal(run.code, 2, run.stdout);
             assert.match(run.stderr, expected);

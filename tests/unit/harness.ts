@@ -6,7 +6,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as path from "path";
 import { engineConfig, TEST_ADMIN_PASSWORD } from "../fixtures/configs";
-import { type AdminCredentials, type NetworkInfo, setProbes } from "../../lib/probes";
+import { type AdminCredentials, type NetworkInfo, setProbes } from "../../src/stack/program/probes";
 
 export interface RecordedResource {
     type: string;
@@ -177,7 +177,7 @@ function stackRun(resources: RecordedResource[], outputs: Record<string, any>): 
     };
 }
 
-/** What the program's probes find (lib/probes.ts): by default an empty server and no network. */
+/** What the program's probes find (src/stack/program/probes.ts): by default an empty server and no network. */
 export interface World {
     databases?: string[];
     roles?: string[];

@@ -4,7 +4,7 @@
  */
 import { strict as assert } from "node:assert";
 
-import { parseConfig } from "../../lib/config";
+import { parseConfig } from "../../src/stack/config";
 import {
     ADMIN_PASSWORD_KEY,
     configAfter,
@@ -13,9 +13,14 @@ import {
     planAdoption,
     stackProblems,
     type AdoptionFacts,
-} from "../../lib/legacy/adopt-plan";
-import { LegacyContainerError, parseInspection, serverFlagsOf } from "../../lib/legacy/container";
-import { connectionFromUrl, credentialsFromContainer, credentialsFromEnvFile, CredentialsError } from "../../lib/legacy/credentials";
+} from "../../src/commands/adopt/adopt-plan";
+import { LegacyContainerError, parseInspection, serverFlagsOf } from "../../src/commands/adopt/legacy-container";
+import {
+    connectionFromUrl,
+    credentialsFromContainer,
+    credentialsFromEnvFile,
+    CredentialsError,
+} from "../../src/commands/adopt/legacy-credentials";
 import { composeInspection } from "../fixtures/legacy-inspect";
 
 const facts = (overrides: Partial<AdoptionFacts> = {}): AdoptionFacts => ({

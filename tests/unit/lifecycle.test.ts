@@ -4,9 +4,9 @@
  * a server that should answer and does not stops the program before the database layer.
  */
 import { strict as assert } from "assert";
-import { needsOrdering, planPrivileges, privilegeObject } from "../../lib/privileges";
+import { needsOrdering, planPrivileges, privilegeObject } from "../../src/stack/model/privileges";
 import { layoutOf, SEED_004_CONFIG } from "../fixtures/configs";
-import { extensionGuardSql } from "../../lib/extension-guard";
+import { extensionGuardSql } from "../../src/stack/model/extension-guard-sql";
 import { isSecretInput, lastRegisteredTypes, runStack, type StackRun } from "./harness";
 
 const NETWORK = "docker:index/network:Network";

@@ -5,11 +5,11 @@
  */
 import { strict as assert } from "node:assert";
 
-import type { SourceCatalog, SourceTable } from "../../lib/migrate/catalog";
-import { createTableSql, finishingStatements, schemaStatements } from "../../lib/migrate/ddl";
-import { indexTail, type PlanInput, planMigration } from "../../lib/migrate/plan";
-import { defaultChoices, mapSchemas, parseSchemaChoice } from "../../lib/migrate/schemas";
-import type { TargetState } from "../../lib/migrate/target";
+import type { SourceCatalog, SourceTable } from "../../src/commands/migrate/catalog";
+import { createTableSql, finishingStatements, schemaStatements } from "../../src/commands/migrate/ddl";
+import { indexTail, type PlanInput, planMigration } from "../../src/commands/migrate/plan";
+import { defaultChoices, mapSchemas, parseSchemaChoice } from "../../src/commands/migrate/schemas";
+import type { TargetState } from "../../src/commands/migrate/target";
 
 // prettier-ignore
 const DOCUMENTS: SourceTable = {

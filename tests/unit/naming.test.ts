@@ -1,6 +1,6 @@
 import { strict as assert } from "assert";
-import { identifierProblem } from "../../lib/config";
-import { apiPortFor, bindMountUser } from "../../lib/naming";
+import { identifierProblem } from "../../src/stack/config";
+import { apiPortFor, bindMountUser } from "../../src/stack/model/naming";
 import { configOf } from "../fixtures/configs";
 
 describe("naming helpers", () => {

@@ -6,9 +6,9 @@ import { strict as assert } from "assert";
 import { mkdtempSync, rmSync, writeFileSync } from "fs";
 import { tmpdir } from "os";
 import { join } from "path";
-import { clientConfigFor } from "../../lib/pg-session";
+import { clientConfigFor } from "../../src/stack/model/urls";
 import { runStack } from "./harness";
-import type { AdminCredentials } from "../../lib/probes";
+import type { AdminCredentials } from "../../src/stack/program/probes";
 
 const parts = { host: "db.internal", port: 6543, user: "postgres", password: "p@ss word", database: "postgres" };
 

@@ -4,9 +4,9 @@
  */
 import { strict as assert } from "assert";
 import fc from "fast-check";
-import { ConfigError } from "../../lib/config";
-import type { Layout } from "../../lib/layout";
-import { planPrivileges, PUBLIC_ROLE } from "../../lib/privileges";
+import { ConfigError } from "../../src/stack/config";
+import type { Layout } from "../../src/stack/model/layout";
+import { planPrivileges, PUBLIC_ROLE } from "../../src/stack/model/privileges";
 import { layoutOf } from "../fixtures/configs";
 import { propertyRuns } from "../fixtures/property";
 

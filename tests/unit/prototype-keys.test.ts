@@ -3,7 +3,7 @@
  * per-mode maps are read by own key only, so a missing entry fails instead of reading a function.
  */
 import { strict as assert } from "assert";
-import { secretOutputs } from "../../lib/outputs";
+import { secretOutputs } from "../../src/stack/model/outputs";
 import { layoutOf } from "../fixtures/configs";
 
 const layout = layoutOf({ modes: { constructor: { schemas: ["c"], apiPort: 9000 } } });

@@ -7,11 +7,11 @@ import { strict as assert } from "node:assert";
 
 import { parse } from "pg-connection-string";
 
-import { readSearchPaths } from "../../lib/layout";
-import { readUrlEnvKey } from "../../lib/naming";
-import { parseEnvFile } from "../../lib/verify/connect-checks";
-import { validateStackOutputs } from "../../lib/verify/input";
-import { secretsInOutputs } from "../../lib/verify/targets";
+import { readSearchPaths } from "../../src/stack/model/layout";
+import { readUrlEnvKey } from "../../src/stack/model/naming";
+import { parseEnvFile } from "../../src/commands/verify/connect-checks";
+import { validateStackOutputs } from "../../src/commands/common/stack-outputs";
+import { secretsInOutputs } from "../../src/commands/common/output-secrets";
 import { DEFAULT_CONFIG, layoutOf, SEED_004_CONFIG, SHARED_KNOWLEDGE_CONFIG } from "../fixtures/configs";
 import { outputsFor } from "../fixtures/stack-plan";
 

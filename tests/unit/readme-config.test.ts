@@ -1,7 +1,7 @@
 import { strict as assert } from "assert";
 import * as fs from "fs";
 import * as path from "path";
-import { CONFIG_KEYS } from "../../lib/config";
+import { CONFIG_KEYS } from "../../src/stack/config";
 
 const ROOT = path.resolve(__dirname, "../..");
 

@@ -5,9 +5,9 @@
  */
 import { strict as assert } from "assert";
 import * as pulumi from "@pulumi/pulumi";
-import { type StackOutputs, stackOutputsSchema } from "../../lib/outputs";
-import { checkUrlTls, parseEnvFile } from "../../lib/verify/connect-checks";
-import { modeTargets } from "../../lib/verify/targets";
+import { type StackOutputs, stackOutputsSchema } from "../../src/stack/model/outputs";
+import { checkUrlTls, parseEnvFile } from "../../src/commands/verify/connect-checks";
+import { modeTargets } from "../../src/commands/verify/targets";
 import { withLibpqUrl, withSqlalchemyUrl } from "../fixtures/output-deltas";
 import { runStack, unwrap } from "./harness";
 

@@ -10,7 +10,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parse } from "pg-connection-string";
-import { type ConnectionParts, libpqUrl, sqlalchemyUrl } from "../../lib/urls";
+import { type ConnectionParts, libpqUrl, sqlalchemyUrl } from "../../src/stack/model/urls";
 import { PROPERTY_RUNS, PROPERTY_SEED, propertyRuns, replayHint } from "../fixtures/property";
 import { requirePythonOrSkip, runPython } from "../fixtures/python";
 import { connectionParts, expectedParameters } from "../fixtures/url-arbitraries";

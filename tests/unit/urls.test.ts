@@ -1,9 +1,9 @@
 import { strict as assert } from "assert";
 import { spawnSync } from "child_process";
 import { parse } from "pg-connection-string";
-import { dotenvLine } from "../../lib/dotenv";
-import { modeConnection } from "../../lib/outputs";
-import { ConnectionParts, libpqUrl, sqlalchemyUrl } from "../../lib/urls";
+import { dotenvLine } from "../../src/stack/model/dotenv";
+import { modeConnection } from "../../src/stack/model/outputs";
+import { ConnectionParts, libpqUrl, sqlalchemyUrl } from "../../src/stack/model/urls";
 
 const RESERVED_PASSWORDS = ["p@ss:w/rd?#%& +", "%41%", "a b", "@@@", "::", "//", "?#&=", "+plus+", "ünïcødé"];
 

@@ -1,13 +1,13 @@
 import { strict as assert } from "assert";
 import { SEED_004_CONFIG } from "../fixtures/configs";
-import { deriveCredential } from "../../lib/credentials";
+import { deriveCredential } from "../../src/stack/model/credential-derivation";
 import * as pulumi from "@pulumi/pulumi";
 import { parse } from "pg-connection-string";
-import { ConfigError } from "../../lib/config";
+import { ConfigError } from "../../src/stack/config";
 import { grantTable, isSecret, isSecretInput, RecordedResource, reveal, runStack, StackRun, unwrap } from "./harness";
 import { MOCK_SEED } from "./harness";
 
-import { SECRET_OUTPUT_KEYS as SECRET_OUTPUTS } from "../../lib/outputs";
+import { SECRET_OUTPUT_KEYS as SECRET_OUTPUTS } from "../../src/stack/model/outputs";
 
 describe("secrets", () => {
     let run: StackRun;

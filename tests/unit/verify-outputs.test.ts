@@ -4,13 +4,14 @@
 import { problemsOf } from "../fixtures/output-deltas";
 import { strict as assert } from "node:assert";
 
-import { libpqUrl, sqlalchemyUrl } from "../../lib/urls";
-import { OutputsError, parseStackOutputs, validateStackOutputs } from "../../lib/verify/input";
-import { makeRedactor } from "../../lib/redact";
-import { formatReport } from "../../lib/verify/results";
-import { parseSearchPath } from "../../lib/verify/sql";
-import { secretsInOutputs, withoutPassword } from "../../lib/verify/targets";
-import { parseEnvFile } from "../../lib/verify/connect-checks";
+import { libpqUrl, sqlalchemyUrl } from "../../src/stack/model/urls";
+import { OutputsError, parseStackOutputs, validateStackOutputs } from "../../src/commands/common/stack-outputs";
+import { makeRedactor } from "../../src/shared/redact";
+import { formatReport } from "../../src/commands/verify/results";
+import { parseSearchPath } from "../../src/commands/verify/sql";
+import { secretsInOutputs } from "../../src/commands/common/output-secrets";
+import { withoutPassword } from "../../src/commands/verify/targets";
+import { parseEnvFile } from "../../src/commands/verify/connect-checks";
 import { DEFAULT_CONFIG, layoutOf } from "../fixtures/configs";
 import { outputsFor } from "../fixtures/stack-plan";
 

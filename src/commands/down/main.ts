@@ -1,0 +1,38 @@
+/**
+ * npm run down — takes a stack down like `docker compose down`: removes the container and the
+ * network the stack created, keeps the data (volume, databases, roles) and says so.
+ */
+import { type CommandSpec, runCommand } from "../../shared/cli";
+import { usePulumiEnvironment } from "../common/pulumi-env";
+import { openStack, stackNameOf, stackOption } from "../common/workspace";
+import { bringDown, deleteData, describeKept } from "./bring-down";
+
+const options = {
+    ...stackOption,
+    "delete-data": { type: "boolean", default: false, description: "also delete the data for real (needs --confirm)" },
+    confirm: { type: "string", valueName: "VOLUME", description: "with --delete-data: the volume's name, repeated" },
+} as const;
+
+export const downCommand: CommandSpec<typeof options> = {
+    name: "down",
+    usage: ["[--stack NAME]", "--delete-data --confirm VOLUME"],
+    summary:
+        "Runs `pulumi destroy`: the container and the network the stack created go, the data stays (volume, databases,\n" +
+        "roles) and `npm run up` takes it over again. Deleting the data needs --delete-data and the volume's name.",
+    options,
+    async run({ values }, { say }) {
+        const log = (line: string) => say(`down: ${line}`);
+        usePulumiEnvironment().forEach(log);
+        const stack = await openStack(stackNameOf(values));
+        const passThrough = (text: string) => void process.stdout.write(text);
+        if (values["delete-data"]) {
+            const deleted = await deleteData(stack, values.confirm, passThrough);
+            log(`destroyed the stack and DELETED the data: Docker volume ${deleted.join(", ")}`);
+            return 0;
+        }
+        describeKept(await bringDown(stack, passThrough)).forEach(log);
+        return 0;
+    },
+};
+
+if (require.main === module) void runCommand(downCommand);

@@ -1,0 +1,61 @@
+/**
+ * npm run up — brings a stack up on this machine and repairs it: a local state backend and a
+ * generated passphrase (no Pulumi Cloud account), a Docker engine, the admin password generated
+ * once, the image check, Docker drift repaired, then `pulumi up`.
+ */
+import { randomBytes } from "node:crypto";
+import { spawnSync } from "node:child_process";
+
+import { CommandError, type CommandSpec, runCommand } from "../../shared/cli";
+import { CONFIG_NAMESPACE } from "../../stack/config";
+import { setSecretConfig } from "../common/stack-config";
+import { usePulumiEnvironment } from "../common/pulumi-env";
+import { openStack, stackNameOf, stackOption } from "../common/workspace";
+import { bringUp } from "./bring-up";
+
+const ADMIN_PASSWORD_KEY = `${CONFIG_NAMESPACE}:adminPassword`;
+
+/** The Pulumi CLI must be on PATH; the Automation API's own message would not say how to get it. */
+function requirePulumiCli(): void {
+    if (spawnSync("pulumi", ["version"], { stdio: "ignore" }).error !== undefined) {
+        throw new CommandError(
+            "the Pulumi CLI is not on PATH. Install it with the docker, postgresql and random plugins (README, Prerequisites), then run again.",
+        );
+    }
+}
+
+/** A Docker engine for the stack's container: scripts/docker-bootstrap.sh uses a running one or starts one. */
+function requireDockerEngine(): void {
+    const bootstrap = spawnSync("bash", ["scripts/docker-bootstrap.sh"], { stdio: "inherit" });
+    if (bootstrap.status !== 0) throw new CommandError("no Docker engine (see the lines above); the stack's container needs one");
+}
+
+export const upCommand: CommandSpec<typeof stackOption> = {
+    name: "up",
+    usage: ["[--stack NAME]"],
+    summary:
+        "Creates and selects the stack (default dev) on first use, generates its admin password once (a secret in the\n" +
+        "stack config), checks the image, repairs a container removed or stopped by hand, then runs `pulumi up`.\n" +
+        "Run it any time: with nothing to change it changes nothing.",
+    options: stackOption,
+    async run({ values }, { say }) {
+        const log = (line: string) => say(`up: ${line}`);
+        usePulumiEnvironment().forEach(log);
+        requirePulumiCli();
+        const stack = await openStack(stackNameOf(values), { create: true });
+        const config = await stack.getAllConfig();
+        const serverMode = Object.hasOwn(config, `${CONFIG_NAMESPACE}:server`);
+        if (!serverMode) requireDockerEngine();
+        // The admin password lives in the stack config (encrypted), where it outlives `pulumi destroy` like
+        // the data directory that holds it. Generated once, through stdin: never on a command line.
+        if (!serverMode && !Object.hasOwn(config, ADMIN_PASSWORD_KEY)) {
+            await setSecretConfig(stack, ADMIN_PASSWORD_KEY, randomBytes(24).toString("base64url"));
+            log(`generated ${ADMIN_PASSWORD_KEY} (a secret in the stack config)`);
+        }
+        await bringUp(stack, { log, onOutput: (text) => process.stdout.write(text) });
+        log(`done; the server answers. Outputs: pulumi stack output --json --show-secrets (stack ${stack.name})`);
+        return 0;
+    },
+};
+
+if (require.main === module) void runCommand(upCommand);

@@ -1,0 +1,60 @@
+/**
+ * One command-line convention (src/shared/cli.ts): every `npm run` command answers `--help` with its
+ * usage (exit 0) and refuses an unknown flag with the usage (exit 2), run as npm runs it. The list of
+ * commands is read from package.json, so a new command is covered the day it is added.
+ */
+import { strict as assert } from "node:assert";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+
+import { mapConcurrently } from "../../src/commands/verify/sql";
+import { REPOSITORY } from "../../src/shared/repository";
+import { runCommandLine } from "../fixtures/run-script";
+
+const scripts = JSON.parse(readFileSync(join(REPOSITORY, "package.json"), "utf8")).scripts as Record<string, string>;
+/** npm scripts that run a command: `ts-node src/commands/<name>/main.ts`. */
+const COMMANDS = Object.entries(scripts).flatMap(([script, line]) => {
+    const folder = /^ts-node src\/commands\/([a-z-]+)\/main\.ts$/.exec(line)?.[1];
+    return folder === undefined ? [] : [{ script, folder }];
+});
+
+describe("the command line: one convention for every npm run command", function () {
+    this.timeout(120_000);
+
+    it("every command folder is an npm script of its own name, and the other way round", () => {
+        const folders = readdirSync(join(REPOSITORY, "src", "commands")).filter((name) =>
+            existsSync(join(REPOSITORY, "src", "commands", name, "main.ts")),
+        );
+        assert.deepEqual(COMMANDS.map((command) => command.folder).sort(), folders.sort());
+        for (const { script, folder } of COMMANDS) assert.equal(script, folder);
+    });
+
+    it("--help prints the usage, the options and the exit codes on stdout and exits 0", async () => {
+        const runs = await mapConcurrently(COMMANDS, 4, ({ folder }) => runCommandLine(folder, ["--help"], "", process.env));
+        runs.forEach((run, index) => {
+            const name = COMMANDS[index].script;
+            assert.equal(run.code, 0, `${name}: ${run.stderr}`);
+            assert.match(run.stdout, new RegExp(`^usage: npm run ${name}( --|\n)`), name);
+            assert.match(run.stdout, /\n {2}-h, --help +print this help and exit\n/, name);
+            assert.match(run.stdout, /exit status: 0 done, 1 failed, 2 refused or bad usage/, name);
+            assert.equal(run.stderr, "", name);
+        });
+    });
+
+    it("an unknown flag is refused with the usage on stderr, exit 2, before anything runs", async () => {
+        const runs = await mapConcurrently(COMMANDS, 4, ({ folder }) => runCommandLine(folder, ["--no-such-flag"], "", process.env));
+        runs.forEach((run, index) => {
+            const name = COMMANDS[index].script;
+            assert.equal(run.code, 2, `${name}: ${run.stdout}${run.stderr}`);
+            assert.match(run.stderr, new RegExp(`^${name}: Unknown option '--no-such-flag'`), name);
+            assert.match(run.stderr, new RegExp(`\\nusage: npm run ${name}( -- |\n)`), name);
+            assert.equal(run.stdout, "", name);
+        });
+    });
+
+    it("an option without its value is refused, not read from the next argument", async () => {
+        const run = await runCommandLine("down", ["--delete-data", "--confirm"], "", process.env);
+        assert.equal(run.code, 2, run.stderr);
+        assert.match(run.stderr, /Option '--confirm <value>' argument missing/);
+    });
+});
