@@ -11,6 +11,7 @@ import { parseConfig } from "./src/stack/config";
 import { resolveLayout } from "./src/stack/model/layout";
 import { publicOutputs, SECRET_OUTPUT_KEYS, secretOutputs } from "./src/stack/model/outputs";
 import { readStackConfig } from "./src/stack/config/engine-config";
+import { COMPONENT } from "./src/stack/resources";
 
 // Validation runs as the program loads, before any resource is registered: bad config fails with
 // every problem listed, as a RunError, which the CLI prints as its message alone. (Thrown from the
@@ -20,9 +21,9 @@ const config = parseConfig(values, secretKeys);
 const layout = resolveLayout(config);
 
 export = async () => {
-    const credentials = new Credentials("hive-credentials", { modes: layout.modes });
+    const credentials = new Credentials(COMPONENT.credentials, { modes: layout.modes });
     const server = await serverFor(config);
-    const database = new HiveDatabase("hive-database", {
+    const database = new HiveDatabase(COMPONENT.database, {
         connection: server.login,
         layout,
         rolePasswords: credentials.rolePasswords,

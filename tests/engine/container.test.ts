@@ -96,7 +96,7 @@ describe("engine: the dev stack's container, drift and destroy", function () {
 
     it("plain `pulumi up` with the container removed fails and says how to repair it", async () => {
         await run("docker", ["rm", "--force", engine.containerName]);
-        await assert.rejects(engine.stack.up({ color: "never" }), /cannot reach the server[\s\S]*scripts\/up\.sh/);
+        await assert.rejects(engine.stack.up({ color: "never" }), /cannot reach the server[\s\S]*npm run up/);
     });
 
     it("`npm run up` brings a removed container back with the rows written before", async () => {

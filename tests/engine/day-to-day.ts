@@ -107,7 +107,10 @@ function commandLine(engine: EngineStack) {
     it("exits 2 with the usage on a command it does not know", async () => {
         const unknown = await db(["vacuum"]);
         assert.equal(unknown.code, 2);
-        assert.match(unknown.stderr, /usage: npm run db -- status \| start \| stop \| restart \| logs/);
+        assert.match(
+            unknown.stderr,
+            /unknown command .vacuum.\nusage: npm run db -- status \| start \| stop \| restart\n.*npm run db -- logs/,
+        );
     });
 }
 

@@ -6,15 +6,14 @@ import { strict as assert } from "assert";
 import * as fc from "fast-check";
 import { apiKeyFor, deriveCredential } from "../../src/stack/model/credential-derivation";
 import { runStack, type StackRun, unwrap } from "./harness";
-
-const PASSWORD = "random:index/randomPassword:RandomPassword";
+import { TYPE } from "../../src/stack/resources";
 
 describe("the credential seed", () => {
     let run: StackRun;
     before(async () => (run = await runStack()));
 
     it("is one random resource of at least 64 characters", () => {
-        const seeds = run.ofType(PASSWORD);
+        const seeds = run.ofType(TYPE.randomPassword);
         assert.deepEqual(
             seeds.map((seed) => seed.name),
             ["hive-credentials-seed"],

@@ -6,15 +6,16 @@ import { strict as assert } from "assert";
 import { layoutOf } from "../fixtures/configs";
 import { stackSteps } from "../fixtures/stack-plan";
 import { runStack } from "./harness";
+import { TYPE } from "../../src/stack/resources";
 
 const EXTENSIONS = ["vector", "uuid-ossp", "pg_trgm"];
 
 describe("extensions that need quoting", () => {
     it("are declared one resource each, by their exact name", async () => {
         const run = await runStack({ extensions: EXTENSIONS });
-        const declared = run.ofType("postgresql:index/extension:Extension").map((e) => `${e.name} ${e.inputs.name} ${e.inputs.schema}`);
+        const declared = run.ofType(TYPE.extension).map((e) => `${e.name} ${e.inputs.name} ${e.inputs.schema}`);
         assert.deepEqual(declared.sort(), EXTENSIONS.map((name) => `hive-database-ext-hive-${name} ${name} extensions`).sort());
-        assert.deepEqual(run.get("postgresql:index/role:Role", "hive-database-role-agent").inputs.searchPaths, ["agent", "extensions"]);
+        assert.deepEqual(run.get(TYPE.role, "hive-database-role-agent").inputs.searchPaths, ["agent", "extensions"]);
     });
 
     it("are quoted in the stack's SQL", () => {

@@ -7,6 +7,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as path from "path";
 import { engineConfig, TEST_ADMIN_PASSWORD } from "../fixtures/configs";
 import { type AdminCredentials, type NetworkInfo, setProbes } from "../../src/stack/program/probes";
+import { TYPE } from "../../src/stack/resources";
 
 export interface RecordedResource {
     type: string;
@@ -45,8 +46,8 @@ export const MOCK_SEED = "mock-seed-of-the-credentials";
 
 /** Provider-computed outputs the program reads, keyed by resource type. */
 const COMPUTED_STATE: Record<string, (name: string, inputs: Record<string, any>) => Record<string, unknown>> = {
-    "docker:index/remoteImage:RemoteImage": (name) => ({ imageId: `sha256:${name}` }),
-    "random:index/randomPassword:RandomPassword": () => ({ result: MOCK_SEED }),
+    [TYPE.image]: (name) => ({ imageId: `sha256:${name}` }),
+    [TYPE.randomPassword]: () => ({ result: MOCK_SEED }),
 };
 
 interface RegisterRequest {
@@ -249,7 +250,7 @@ export async function runFailingStack(
 /** Grants as `role database schema objectType: privileges`, for readable comparisons. */
 export function grantTable(run: StackRun): string[] {
     return run
-        .ofType("postgresql:index/grant:Grant")
+        .ofType(TYPE.grant)
         .map(
             (g) =>
                 `${g.inputs.role} ${g.inputs.database} ${g.inputs.schema ?? "-"} ${g.inputs.objectType}: ${g.inputs.privileges.join(",") || "(revoke all)"}`,

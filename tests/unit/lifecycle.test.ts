@@ -8,9 +8,7 @@ import { needsOrdering, planPrivileges, privilegeObject } from "../../src/stack/
 import { layoutOf, SEED_004_CONFIG } from "../fixtures/configs";
 import { extensionGuardSql } from "../../src/stack/model/extension-guard-sql";
 import { isSecretInput, lastRegisteredTypes, runStack, type StackRun } from "./harness";
-
-const NETWORK = "docker:index/network:Network";
-const CONTAINER = "docker:index/container:Container";
+import { TYPE } from "../../src/stack/resources";
 
 describe("destroy keeps the data", () => {
     let run: StackRun;
@@ -24,12 +22,8 @@ describe("destroy keeps the data", () => {
     });
 
     it("keeps the volume, databases, schemas, extensions, roles and the guard on delete", () => {
-        const dataTypes = ["database", "schema", "extension", "role"].map((kind) => `postgresql:index/${kind}:`);
-        const kept = run.resources.filter(
-            (r) =>
-                dataTypes.some((type) => r.type.startsWith(type)) ||
-                ["docker:index/volume:Volume", "pulumi-nodejs:dynamic:Resource"].includes(r.type),
-        );
+        const dataTypes: string[] = [TYPE.database, TYPE.schema, TYPE.extension, TYPE.role, TYPE.volume, TYPE.extensionGuard];
+        const kept = run.resources.filter((r) => dataTypes.includes(r.type));
         assert.ok(kept.length > 10, `${kept.length} resources`);
         assert.deepEqual(
             kept.filter((r) => !r.retainOnDelete).map((r) => r.name),
@@ -38,9 +32,7 @@ describe("destroy keeps the data", () => {
     });
 
     it("revokes what it granted: a reader taken out of config loses its access", () => {
-        const privileges = run.resources.filter(
-            (r) => r.type === "postgresql:index/grant:Grant" || r.type.startsWith("postgresql:index/defaultPrivileges:"),
-        );
+        const privileges = run.resources.filter((r) => r.type === TYPE.grant || r.type === TYPE.defaultPrivileges);
         assert.ok(privileges.length > 3);
         assert.deepEqual(
             privileges.filter((r) => r.retainOnDelete).map((r) => r.name),
@@ -49,8 +41,8 @@ describe("destroy keeps the data", () => {
     });
 
     it("removes the container and the network the stack created", () => {
-        assert.equal(run.get(CONTAINER, "hive-postgres-container").retainOnDelete, false);
-        assert.equal(run.get(NETWORK, "hive-postgres-network").retainOnDelete, false);
+        assert.equal(run.get(TYPE.container, "hive-postgres-container").retainOnDelete, false);
+        assert.equal(run.get(TYPE.network, "hive-postgres-network").retainOnDelete, false);
     });
 });
 
@@ -85,22 +77,22 @@ describe("grants on one catalog object never run at once", () => {
 describe("the Docker network", () => {
     it("is created, labelled as this stack's, when it does not exist", async () => {
         const run = await runStack();
-        const network = run.get(NETWORK, "hive-postgres-network");
+        const network = run.get(TYPE.network, "hive-postgres-network");
         assert.deepEqual(network.inputs.labels, [{ label: "dev.automagik.hive-db.stack", value: "hive-db/dev" }]);
         assert.equal(network.importId, "");
     });
 
     it("is joined, never declared, when it exists and is not this stack's (compose's app_network)", async () => {
         const run = await runStack({}, {}, { network: { id: "n1", labels: { "com.docker.compose.network": "app_network" } } });
-        assert.deepEqual(run.ofType(NETWORK), []);
-        assert.deepEqual(run.get(CONTAINER, "hive-postgres-container").inputs.networksAdvanced, [
+        assert.deepEqual(run.ofType(TYPE.network), []);
+        assert.deepEqual(run.get(TYPE.container, "hive-postgres-container").inputs.networksAdvanced, [
             { name: "app_network", aliases: ["postgres"] },
         ]);
     });
 
     it("is taken over when it is this stack's but missing from the state", async () => {
         const run = await runStack({}, {}, { network: { id: "n2", labels: { "dev.automagik.hive-db.stack": "hive-db/dev" } } });
-        assert.equal(run.get(NETWORK, "hive-postgres-network").importId, "n2");
+        assert.equal(run.get(TYPE.network, "hive-postgres-network").importId, "n2");
     });
 });
 
@@ -108,7 +100,7 @@ describe("a server that should answer and does not", () => {
     it("stops `up` before any database resource, saying how to repair it", async () => {
         await assert.rejects(runStack({}, {}, { unreachable: { reason: "connect ECONNREFUSED 127.0.0.1:5532" } }), (error: Error) => {
             assert.match(error.message, /cannot reach the server at 127\.0\.0\.1:5532 \(connect ECONNREFUSED/);
-            assert.match(error.message, /scripts\/up\.sh/);
+            assert.match(error.message, /npm run up/);
             assert.match(
                 error.message,
                 /pulumi refresh --target 'urn:pulumi:dev::hive-db::hive-db:docker:PostgresContainer\$docker:index\/container:Container::hive-postgres-container'/,
@@ -130,7 +122,7 @@ describe("a server that should answer and does not", () => {
 });
 
 describe("the extension guard", () => {
-    const GUARD = "pulumi-nodejs:dynamic:Resource";
+    const GUARD = TYPE.extensionGuard;
 
     it("is installed in every managed database, after its extensions schema, with the admin's secret password", async () => {
         const run = await runStack(SEED_004_CONFIG);
@@ -145,7 +137,7 @@ describe("the extension guard", () => {
             assert.ok(isSecretInput(guard.inputs.url), `${guard.name}: the admin's URL is a secret`);
             assert.equal(guard.retainOnDelete, true);
             const database = guard.name.replace("hive-database-guard-", "");
-            const schema = run.get("postgresql:index/schema:Schema", `hive-database-schema-${database}-extensions`);
+            const schema = run.get(TYPE.schema, `hive-database-schema-${database}-extensions`);
             assert.ok(guard.dependencies.includes(schema.urn), `${guard.name} waits for ${schema.name}`);
         }
     });

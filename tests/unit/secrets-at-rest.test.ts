@@ -5,6 +5,7 @@
 import { strict as assert } from "assert";
 import { TEST_ADMIN_PASSWORD } from "../fixtures/configs";
 import { isSecretInput, reveal, runStack } from "./harness";
+import { TYPE } from "../../src/stack/resources";
 
 const STACKS: Array<[string, Record<string, unknown>]> = [
     ["the container", {}],
@@ -15,11 +16,11 @@ describe("the admin password at rest", () => {
     for (const [title, config] of STACKS) {
         it(`${title}: reaches the provider as a secret, from config, and nothing generates one`, async () => {
             const run = await runStack(config);
-            const provider = run.get("pulumi:providers:postgresql", "hive-database-provider");
+            const provider = run.get(TYPE.postgresqlProvider, "hive-database-provider");
             assert.ok(isSecretInput(provider.inputs.password), "the provider's password is a secret");
             assert.equal(reveal(provider.inputs.password), TEST_ADMIN_PASSWORD);
             assert.deepEqual(
-                run.ofType("random:index/randomPassword:RandomPassword").filter((p) => p.name.includes("admin")),
+                run.ofType(TYPE.randomPassword).filter((p) => p.name.includes("admin")),
                 [],
             );
         });

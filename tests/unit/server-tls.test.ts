@@ -10,6 +10,7 @@ import { checkUrlTls, parseEnvFile } from "../../src/commands/verify/connect-che
 import { modeTargets } from "../../src/commands/verify/targets";
 import { withLibpqUrl, withSqlalchemyUrl } from "../fixtures/output-deltas";
 import { runStack, unwrap } from "./harness";
+import { TYPE } from "../../src/stack/resources";
 
 const CA = "/etc/ssl/hive db/ca.pem";
 const VERIFY_FULL = { server: { host: "db.internal", sslmode: "verify-full", sslrootcert: CA } };
@@ -18,7 +19,7 @@ async function outputsOf(config: Record<string, unknown>): Promise<{ outputs: St
     const run = await runStack(config);
     const entries = await Promise.all(Object.entries(run.outputs).map(async ([key, value]) => [key, await unwrap(pulumi.output(value))]));
     const outputs = stackOutputsSchema.parse(JSON.parse(JSON.stringify(Object.fromEntries(entries))));
-    return { outputs, provider: run.get("pulumi:providers:postgresql", "hive-database-provider").inputs };
+    return { outputs, provider: run.get(TYPE.postgresqlProvider, "hive-database-provider").inputs };
 }
 
 const tlsOf = (url: string) => {

@@ -1,21 +1,7 @@
 import { strict as assert } from "assert";
 import { TEST_ADMIN_PASSWORD } from "../fixtures/configs";
 import { grantTable, isSecretInput, RecordedResource, reveal, runStack, StackRun, unwrap } from "./harness";
-
-const T = {
-    image: "docker:index/remoteImage:RemoteImage",
-    volume: "docker:index/volume:Volume",
-    network: "docker:index/network:Network",
-    container: "docker:index/container:Container",
-    pgProvider: "pulumi:providers:postgresql",
-    database: "postgresql:index/database:Database",
-    schema: "postgresql:index/schema:Schema",
-    extension: "postgresql:index/extension:Extension",
-    role: "postgresql:index/role:Role",
-    grant: "postgresql:index/grant:Grant",
-    defaults: "postgresql:index/defaultPrivileges:DefaultPrivileges",
-    password: "random:index/randomPassword:RandomPassword",
-};
+import { TYPE } from "../../src/stack/resources";
 
 const dependsOn = (resource: RecordedResource, on: RecordedResource) => resource.dependencies.includes(on.urn);
 
@@ -26,15 +12,15 @@ describe("the default stack: the container layer", () => {
     });
 
     it("declares the container layer", () => {
-        const image = run.get(T.image, "hive-postgres-image");
+        const image = run.get(TYPE.image, "hive-postgres-image");
         assert.equal(image.inputs.name, "agnohq/pgvector:16");
         assert.equal(image.inputs.keepLocally, true);
 
-        const network = run.get(T.network, "hive-postgres-network");
+        const network = run.get(TYPE.network, "hive-postgres-network");
         assert.equal(network.inputs.name, "app_network");
         assert.equal(network.inputs.driver, "bridge");
 
-        const volume = run.get(T.volume, "hive-postgres-data");
+        const volume = run.get(TYPE.volume, "hive-postgres-data");
         assert.equal(volume.inputs.name, "hive-postgres-shared-data");
         assert.equal(volume.protect, false, "not protected: `pulumi destroy` needs no hand steps");
         assert.equal(volume.retainOnDelete, true, "volume retained on delete");
@@ -48,7 +34,7 @@ describe("the default stack: the container", () => {
     });
 
     it("runs the container as the seeds describe, healthy before anything connects", () => {
-        const container = run.get(T.container, "hive-postgres-container");
+        const container = run.get(TYPE.container, "hive-postgres-container");
         const inputs = container.inputs;
         assert.equal(inputs.name, "hive-postgres-shared");
         assert.equal(inputs.image, "sha256:hive-postgres-image", "uses the RemoteImage's id");
@@ -86,8 +72,8 @@ describe("the default stack: the container", () => {
         // Only the password file is ignored: nothing that a refresh reads back (envs come back as an
         // unordered set) may be pinned by position, and other env edits (PGDATA, user) must show.
         assert.deepEqual(container.ignoreChanges, ["uploads"]);
-        const volume = run.get(T.volume, "hive-postgres-data");
-        const image = run.get(T.image, "hive-postgres-image");
+        const volume = run.get(TYPE.volume, "hive-postgres-data");
+        const image = run.get(TYPE.image, "hive-postgres-image");
         assert.ok(dependsOn(container, volume) && dependsOn(container, image));
     });
 });
@@ -99,7 +85,7 @@ describe("the default stack: secrets and providers", () => {
     });
 
     it("keeps the container's password secret, out of its env", () => {
-        const container = run.get(T.container, "hive-postgres-container");
+        const container = run.get(TYPE.container, "hive-postgres-container");
         const uploads = container.inputs.uploads;
         assert.ok(isSecretInput(uploads) || isSecretInput(uploads[0]?.content), "the password file reaches the engine as a secret");
         assert.ok(!JSON.stringify(reveal(container.inputs.envs)).includes(TEST_ADMIN_PASSWORD), "no password in the envs");
@@ -113,8 +99,8 @@ describe("the default stack: the database layer", () => {
     });
 
     it("connects the postgresql provider to the container, after it is healthy, without TLS", () => {
-        const provider = run.get(T.pgProvider, "hive-database-provider");
-        const container = run.get(T.container, "hive-postgres-container");
+        const provider = run.get(TYPE.postgresqlProvider, "hive-database-provider");
+        const container = run.get(TYPE.container, "hive-postgres-container");
         assert.ok(dependsOn(provider, container), "provider dependsOn the container");
         assert.equal(provider.inputs.host, "127.0.0.1");
         assert.equal(provider.inputs.port, "5532");
@@ -124,8 +110,8 @@ describe("the default stack: the database layer", () => {
     });
 
     it("sends every resource through an explicit provider, parented to its component", () => {
-        const provider = run.get(T.pgProvider, "hive-database-provider");
-        const component = run.get("hive-db:postgresql:HiveDatabase", "hive-database");
+        const provider = run.get(TYPE.postgresqlProvider, "hive-database-provider");
+        const component = run.get(TYPE.hiveDatabase, "hive-database");
         const pgResources = run.resources.filter((r) => r.type.startsWith("postgresql:"));
         assert.ok(pgResources.length > 15, `${pgResources.length} resources`);
         for (const resource of pgResources) {
@@ -133,25 +119,25 @@ describe("the default stack: the database layer", () => {
             assert.equal(resource.parent, component.urn, resource.name);
         }
         const providerRef = (type: string, name: string) => `${run.get(type, name).urn}::${name}-id`;
-        const docker = providerRef("pulumi:providers:docker", "hive-postgres-docker");
+        const docker = providerRef(TYPE.dockerProvider, "hive-postgres-docker");
         for (const resource of run.resources.filter((r) => r.type.startsWith("docker:"))) {
-            assert.equal(resource.parent, run.get("hive-db:docker:PostgresContainer", "hive-postgres").urn, resource.name);
+            assert.equal(resource.parent, run.get(TYPE.postgresContainer, "hive-postgres").urn, resource.name);
             assert.equal(resource.provider, docker, `${resource.name} uses the explicit docker provider`);
         }
-        const random = providerRef("pulumi:providers:random", "hive-credentials-random");
+        const random = providerRef(TYPE.randomProvider, "hive-credentials-random");
         for (const resource of run.resources.filter((r) => r.type.startsWith("random:"))) {
             assert.equal(resource.provider, random, `${resource.name} uses the explicit random provider`);
         }
     });
 
     it("creates the hive database, kept on destroy, and the extensions schema with vector in it", () => {
-        const db = run.get(T.database, "hive-database-db-hive");
+        const db = run.get(TYPE.database, "hive-database-db-hive");
         assert.equal(db.inputs.name, "hive");
         assert.equal(db.protect, false);
         assert.equal(db.retainOnDelete, true);
         assert.equal(db.importId, "", "nothing to adopt on an empty server");
-        const schema = run.get(T.schema, "hive-database-schema-hive-extensions");
-        const extension = run.get(T.extension, "hive-database-ext-hive-vector");
+        const schema = run.get(TYPE.schema, "hive-database-schema-hive-extensions");
+        const extension = run.get(TYPE.extension, "hive-database-ext-hive-vector");
         assert.deepEqual([extension.inputs.name, extension.inputs.database, extension.inputs.schema], ["vector", "hive", "extensions"]);
         assert.ok(dependsOn(extension, schema) && dependsOn(extension, db));
         assert.equal(extension.retainOnDelete, true, "dropping vector would drop users' vector columns");
@@ -165,7 +151,7 @@ describe("the default stack: roles and schemas", () => {
     });
 
     it("gives each mode a least-privilege LOGIN role with its search_path", () => {
-        const roles = run.ofType(T.role).map((r) => r.inputs);
+        const roles = run.ofType(TYPE.role).map((r) => r.inputs);
         assert.deepEqual(roles.map((r) => r.name).sort(), ["hive_agent", "hive_genie", "hive_workspace"]);
         for (const role of roles) {
             assert.equal(role.login, true, role.name);
@@ -174,16 +160,16 @@ describe("the default stack: roles and schemas", () => {
             assert.equal(role.createRole, false, role.name);
             assert.ok(role.connectionLimit > 0 && role.connectionLimit < 200, `${role.name} connection limit ${role.connectionLimit}`);
         }
-        for (const role of run.ofType(T.role)) {
+        for (const role of run.ofType(TYPE.role)) {
             assert.equal(role.retainOnDelete, true, `${role.name}: owns data, kept on delete`);
         }
-        assert.deepEqual(run.get(T.role, "hive-database-role-agent").inputs.searchPaths, ["agent", "extensions"]);
-        assert.deepEqual(run.get(T.role, "hive-database-role-workspace").inputs.searchPaths, ["public", "agno", "hive", "extensions"]);
+        assert.deepEqual(run.get(TYPE.role, "hive-database-role-agent").inputs.searchPaths, ["agent", "extensions"]);
+        assert.deepEqual(run.get(TYPE.role, "hive-database-role-workspace").inputs.searchPaths, ["public", "agno", "hive", "extensions"]);
     });
 
     it("gives each mode its own schemas, kept on delete", () => {
         const owners = run
-            .ofType(T.schema)
+            .ofType(TYPE.schema)
             .map((s) => `${s.inputs.database}.${s.inputs.name}:${s.inputs.owner ?? "admin"}`)
             .sort();
         assert.deepEqual(owners, [
@@ -194,12 +180,12 @@ describe("the default stack: roles and schemas", () => {
             "hive.hive:hive_workspace",
             "hive.public:hive_workspace",
         ]);
-        for (const schema of run.ofType(T.schema)) {
+        for (const schema of run.ofType(TYPE.schema)) {
             assert.equal(schema.retainOnDelete, true, schema.name);
             assert.notEqual(schema.inputs.dropCascade, true, schema.name);
         }
-        const agentSchema = run.get(T.schema, "hive-database-schema-hive-agent");
-        assert.ok(dependsOn(agentSchema, run.get(T.role, "hive-database-role-agent")), "schema waits for its owner role");
+        const agentSchema = run.get(TYPE.schema, "hive-database-schema-hive-agent");
+        assert.ok(dependsOn(agentSchema, run.get(TYPE.role, "hive-database-role-agent")), "schema waits for its owner role");
     });
 });
 
@@ -220,20 +206,20 @@ describe("the default stack: privileges and outputs", () => {
             "public hive extensions schema: USAGE",
             "public hive public schema: (revoke all)",
         ]);
-        for (const grant of run.ofType(T.grant)) {
+        for (const grant of run.ofType(TYPE.grant)) {
             assert.equal(grant.deleteBeforeReplace, true, grant.name);
         }
-        assert.equal(run.ofType(T.defaults).length, 0, "no readers configured, no default privileges");
+        assert.equal(run.ofType(TYPE.defaultPrivileges).length, 0, "no readers configured, no default privileges");
     });
 
     it("makes grants wait for the role, database and schema they name", () => {
-        const connect = run.get(T.grant, "hive-database-grant-hive_agent-hive-database");
-        assert.ok(dependsOn(connect, run.get(T.role, "hive-database-role-agent")));
-        assert.ok(dependsOn(connect, run.get(T.database, "hive-database-db-hive")));
-        const extensions = run.get(T.grant, "hive-database-grant-public-hive-extensions-schema");
-        assert.ok(dependsOn(extensions, run.get(T.schema, "hive-database-schema-hive-extensions")));
-        const publicSchema = run.get(T.grant, "hive-database-grant-public-hive-public-schema");
-        assert.ok(dependsOn(publicSchema, run.get(T.schema, "hive-database-schema-hive-public")), "after the owner change");
+        const connect = run.get(TYPE.grant, "hive-database-grant-hive_agent-hive-database");
+        assert.ok(dependsOn(connect, run.get(TYPE.role, "hive-database-role-agent")));
+        assert.ok(dependsOn(connect, run.get(TYPE.database, "hive-database-db-hive")));
+        const extensions = run.get(TYPE.grant, "hive-database-grant-public-hive-extensions-schema");
+        assert.ok(dependsOn(extensions, run.get(TYPE.schema, "hive-database-schema-hive-extensions")));
+        const publicSchema = run.get(TYPE.grant, "hive-database-grant-public-hive-public-schema");
+        assert.ok(dependsOn(publicSchema, run.get(TYPE.schema, "hive-database-schema-hive-public")), "after the owner change");
     });
 
     it("exports the server and per-mode facts", async () => {

@@ -8,6 +8,7 @@ import { grantTable, isSecret, isSecretInput, RecordedResource, reveal, runStack
 import { MOCK_SEED } from "./harness";
 
 import { SECRET_OUTPUT_KEYS as SECRET_OUTPUTS } from "../../src/stack/model/outputs";
+import { TYPE } from "../../src/stack/resources";
 
 describe("secrets", () => {
     let run: StackRun;
@@ -28,7 +29,7 @@ describe("secrets", () => {
     });
 
     it("puts the role's own generated password into its URLs", async () => {
-        const role = run.get("postgresql:index/role:Role", "hive-database-role-agent");
+        const role = run.get(TYPE.role, "hive-database-role-agent");
         assert.ok(isSecretInput(role.inputs.password), "the role's password input is secret");
         const password: string = reveal(role.inputs.password);
         assert.equal(password, deriveCredential(MOCK_SEED, "role-password", "agent", 0));
@@ -40,7 +41,7 @@ describe("secrets", () => {
 
     it("exports libpq URLs that parse back to each role, its password, database and search_path", async () => {
         for (const mode of run.outputs.modeNames as string[]) {
-            const role = run.get("postgresql:index/role:Role", `hive-database-role-${mode}`).inputs;
+            const role = run.get(TYPE.role, `hive-database-role-${mode}`).inputs;
             const parsed = parse(await unwrap(run.outputs.libpqUrls[mode] as pulumi.Output<string>));
             assert.equal(parsed.user, role.name, mode);
             assert.equal(parsed.password, reveal(role.password), mode);
@@ -61,8 +62,8 @@ describe("secrets", () => {
 describe("a bind-mounted data directory", () => {
     it("replaces the volume and runs the server as the host user", async () => {
         const run = await runStack({ container: { dataDirectory: "/srv/hive/pg", user: "1001:1002" } });
-        assert.equal(run.ofType("docker:index/volume:Volume").length, 0);
-        const container = run.get("docker:index/container:Container", "hive-postgres-container");
+        assert.equal(run.ofType(TYPE.volume).length, 0);
+        const container = run.get(TYPE.container, "hive-postgres-container");
         assert.deepEqual(container.inputs.volumes, [{ hostPath: "/srv/hive/pg", containerPath: "/var/lib/postgresql/data" }]);
         assert.equal(container.inputs.user, "1001:1002");
         assert.equal(await unwrap(run.outputs.volumeName), undefined);
@@ -70,7 +71,7 @@ describe("a bind-mounted data directory", () => {
 
     it("defaults to this process's UID:GID", async () => {
         const run = await runStack({ container: { dataDirectory: "/srv/hive/pg" } });
-        const container = run.get("docker:index/container:Container", "hive-postgres-container");
+        const container = run.get(TYPE.container, "hive-postgres-container");
         assert.equal(container.inputs.user, `${process.getuid!()}:${process.getgid!()}`);
     });
 });
@@ -94,13 +95,13 @@ describe("an existing server", () => {
     });
 
     it("points the provider at the server with the configured secret password", async () => {
-        const provider = run.get("pulumi:providers:postgresql", "hive-database-provider");
+        const provider = run.get(TYPE.postgresqlProvider, "hive-database-provider");
         assert.equal(provider.inputs.host, "db.internal");
         assert.equal(provider.inputs.port, "6543");
         assert.equal(provider.inputs.sslmode, "verify-full");
         assert.equal(provider.inputs.username, "postgres");
         assert.deepEqual(provider.dependencies, [], "nothing to wait for");
-        assert.equal(run.ofType("random:index/randomPassword:RandomPassword").filter((p) => p.name.includes("admin")).length, 0);
+        assert.equal(run.ofType(TYPE.randomPassword).filter((p) => p.name.includes("admin")).length, 0);
     });
 
     it("runs the same database layer and points URLs at the server", async () => {
@@ -125,10 +126,10 @@ describe("an existing server: adoption", () => {
 
     it("takes over the databases and roles that already exist, and creates the rest", async () => {
         const run = await runStack(config, { adminPassword: "x" }, { databases: ["hive"], roles: ["hive_knowledge"] });
-        assert.equal(run.get("postgresql:index/database:Database", "hive-database-db-hive").importId, "hive");
-        assert.equal(run.get("postgresql:index/database:Database", "hive-database-db-knowledge").importId, "", "a new database is created");
-        assert.equal(run.get("postgresql:index/role:Role", "hive-database-role-knowledge").importId, "hive_knowledge");
-        assert.equal(run.get("postgresql:index/role:Role", "hive-database-role-workspace").importId, "");
+        assert.equal(run.get(TYPE.database, "hive-database-db-hive").importId, "hive");
+        assert.equal(run.get(TYPE.database, "hive-database-db-knowledge").importId, "", "a new database is created");
+        assert.equal(run.get(TYPE.role, "hive-database-role-knowledge").importId, "hive_knowledge");
+        assert.equal(run.get(TYPE.role, "hive-database-role-workspace").importId, "");
     });
 
     it("stops before any database resource when adoptDatabases names a database the server lacks", async () => {
@@ -187,12 +188,12 @@ describe("seed 004: several databases and a read-only shared knowledge base", ()
 
     it("creates each database with its own extensions schema and vector", () => {
         const dbs = run
-            .ofType("postgresql:index/database:Database")
+            .ofType(TYPE.database)
             .map((d) => d.inputs.name)
             .sort();
         assert.deepEqual(dbs, ["claude_flow_shared", "distributed_postgres_cluster", "qradar_vectors"]);
         const extensions = run
-            .ofType("postgresql:index/extension:Extension")
+            .ofType(TYPE.extension)
             .map((e) => `${e.inputs.database}.${e.inputs.schema}.${e.inputs.name}`)
             .sort();
         assert.deepEqual(extensions, [
@@ -218,7 +219,7 @@ describe("seed 004: readers", () => {
             assert.ok(!grants.some((g) => g.startsWith(`${reader} claude_flow_shared public schema: CREATE`)), `${reader} cannot create`);
         }
         const defaults = run
-            .ofType("postgresql:index/defaultPrivileges:DefaultPrivileges")
+            .ofType(TYPE.defaultPrivileges)
             .map(
                 (d) =>
                     `${d.inputs.owner}->${d.inputs.role} ${d.inputs.database}.${d.inputs.schema} ${d.inputs.objectType}: ${d.inputs.privileges}`,
@@ -231,7 +232,7 @@ describe("seed 004: readers", () => {
     });
 
     it("keeps project databases closed to each other", () => {
-        const grants = run.ofType("postgresql:index/grant:Grant");
+        const grants = run.ofType(TYPE.grant);
         const intoQradar = grants.filter(
             (g) => g.inputs.database === "qradar_vectors" && g.inputs.role !== "qradar" && g.inputs.role !== "public",
         );

@@ -12,10 +12,9 @@ import { withSession } from "../../shared/pg-session";
 import { clientConfigFor } from "../../stack/model/urls";
 import { type OwnershipReport, takeOwnership } from "./ownership";
 import { CommandError } from "../../shared/cli";
+import { TYPE } from "../../stack/resources";
 
 export class FinishRefused extends CommandError {}
-
-const EXTENSION_TYPE = "postgresql:index/extension:Extension";
 
 export async function finishAdoption(stack: Stack, log: (line: string) => void): Promise<OwnershipReport[]> {
     const config = await stackConfig(stack);
@@ -37,7 +36,7 @@ export async function finishAdoption(stack: Stack, log: (line: string) => void):
     if (reports.some((report) => report.moved.length > 0)) {
         // The state still places the extension where `up` found it; read it back where it is now.
         const deployment = (await stack.exportStack()).deployment as { resources?: Array<{ urn: string; type: string }> };
-        const target = (deployment.resources ?? []).filter((resource) => resource.type === EXTENSION_TYPE).map((r) => r.urn);
+        const target = (deployment.resources ?? []).filter((resource) => resource.type === TYPE.extension).map((r) => r.urn);
         await stack.refresh({ target, color: "never" });
     }
     return reports;

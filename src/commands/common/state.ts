@@ -3,6 +3,7 @@
  * `pulumi stack export` (the Automation API's `exportStack`).
  */
 import type { Deployment } from "@pulumi/pulumi/automation";
+import { TYPE } from "../../stack/resources";
 
 interface StateResource {
     urn: string;
@@ -15,10 +16,12 @@ function resourcesOf(deployment: Deployment): StateResource[] {
     return ((deployment.deployment as { resources?: StateResource[] }).resources ?? []).filter((r) => r.type !== "pulumi:pulumi:Stack");
 }
 
+const DOCKER_TYPES: string[] = [TYPE.image, TYPE.network, TYPE.volume, TYPE.container];
+
 /** URNs of the Docker resources a targeted refresh repairs: the container, its network, volume and image. */
 export function dockerUrns(deployment: Deployment): string[] {
     return resourcesOf(deployment)
-        .filter((resource) => resource.type.startsWith("docker:index/"))
+        .filter((resource) => DOCKER_TYPES.includes(resource.type))
         .map((resource) => resource.urn);
 }
 
@@ -36,15 +39,15 @@ export function keptData(deployment: Deployment): KeptData {
             .map((resource) => String(resource.inputs?.name ?? resource.id ?? ""))
             .sort();
     return {
-        volumes: namesOf("docker:index/volume:Volume"),
-        databases: namesOf("postgresql:index/database:Database"),
-        roles: namesOf("postgresql:index/role:Role"),
+        volumes: namesOf(TYPE.volume),
+        databases: namesOf(TYPE.database),
+        roles: namesOf(TYPE.role),
     };
 }
 
 /** Names of the containers the state holds (the stack's own, once it has been up). */
 export function containersInState(deployment: Deployment): string[] {
     return resourcesOf(deployment)
-        .filter((resource) => resource.type === "docker:index/container:Container")
+        .filter((resource) => resource.type === TYPE.container)
         .map((resource) => String(resource.inputs?.name ?? resource.id ?? ""));
 }

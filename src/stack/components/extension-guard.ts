@@ -7,14 +7,21 @@ import * as pulumi from "@pulumi/pulumi";
 
 import { libpqUrl, type SslMode } from "../model/urls";
 
+/** The admin's login into the guarded database. */
 export interface GuardConnection {
-    host: string;
-    port: number;
-    user: string;
+    host: pulumi.Input<string>;
+    port: pulumi.Input<number>;
+    user: pulumi.Input<string>;
     password: pulumi.Input<string>;
     database: pulumi.Input<string>;
-    sslmode: SslMode;
-    sslrootcert?: string;
+    sslmode: pulumi.Input<SslMode>;
+    sslrootcert?: pulumi.Input<string>;
+}
+
+export interface ExtensionGuardArgs {
+    connection: GuardConnection;
+    /** What installs or refreshes the guard, in order (src/stack/model/extension-guard-sql.ts). */
+    statements: pulumi.Input<string[]>;
 }
 
 interface GuardInputs {
@@ -49,12 +56,12 @@ const guardProvider: pulumi.dynamic.ResourceProvider = {
     },
 };
 
+/** The guard in one database; kept on delete like everything in the database. */
 export class ExtensionGuard extends pulumi.dynamic.Resource {
-    constructor(name: string, args: { connection: GuardConnection; statements: string[] }, opts?: pulumi.CustomResourceOptions) {
-        const { connection } = args;
+    constructor(name: string, args: ExtensionGuardArgs, opts?: pulumi.CustomResourceOptions) {
         const url = pulumi
-            .all([connection.password, connection.database])
-            .apply(([password, database]) => libpqUrl({ ...connection, password, database }));
-        super(guardProvider, name, { database: connection.database, url: pulumi.secret(url), statements: args.statements }, opts);
+            .output(args.connection)
+            .apply((connection) => libpqUrl({ ...connection, sslrootcert: connection.sslrootcert ?? undefined }));
+        super(guardProvider, name, { database: args.connection.database, url: pulumi.secret(url), statements: args.statements }, opts);
     }
 }

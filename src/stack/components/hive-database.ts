@@ -1,33 +1,36 @@
 import * as postgresql from "@pulumi/postgresql";
 import * as pulumi from "@pulumi/pulumi";
+
+import { type DatabasePlan, type ExtensionSpec, type GuardSpec, planDatabaseLayer, type SchemaSpec } from "../model/database-plan";
 import { extensionGuardSql } from "../model/extension-guard-sql";
 import type { Layout, ModeLayout } from "../model/layout";
-import type { ServerEndpoint } from "../model/outputs";
-import { ExtensionGuard } from "./extension-guard";
-import {
-    type DefaultPrivilegeSpec,
-    type GrantSpec,
-    needsOrdering,
-    planPrivileges,
-    privilegeObject,
-    PUBLIC_ROLE,
-} from "../model/privileges";
+import { type DefaultPrivilegeSpec, type GrantSpec, needsOrdering, privilegeObject, PUBLIC_ROLE } from "../model/privileges";
 import type { SslMode } from "../model/urls";
+import { databaseChild, TYPE } from "../resources";
+import { ExtensionGuard } from "./extension-guard";
 
-/** How the provider logs in: the server's endpoint plus admin credentials. */
-export interface AdminLogin extends ServerEndpoint {
-    username: string;
+/** How the provider (and the extension guard) log in as the admin. */
+export interface AdminConnectionArgs {
+    host: pulumi.Input<string>;
+    port: pulumi.Input<number>;
+    username: pulumi.Input<string>;
     password: pulumi.Input<string>;
     /** `disable` for the local container (the provider's default `require` fails there). */
-    sslmode: SslMode;
+    sslmode: pulumi.Input<SslMode>;
+    /** Root certificate file, or `system`; with `verify-full` the provider checks the server's name too. */
+    sslrootcert?: pulumi.Input<string>;
     /** Database the provider connects to for server-wide statements. @default "postgres" */
-    maintenanceDatabase: string;
-    /** False for managed servers whose admin is not a true superuser. @default true */
+    maintenanceDatabase: pulumi.Input<string>;
+    /**
+     * False for managed servers whose admin is not a true superuser. Decides which resources exist
+     * (the extension guard needs a superuser), so it is a plain value. @default true
+     */
     superuser: boolean;
 }
 
 export interface HiveDatabaseArgs {
-    connection: AdminLogin;
+    connection: AdminConnectionArgs;
+    /** Databases, modes, schemas, readers: they decide which resources exist, so plain values. */
     layout: Layout;
     /** Role password per mode name. */
     rolePasswords: Record<string, pulumi.Input<string>>;
@@ -35,7 +38,7 @@ export interface HiveDatabaseArgs {
     existing: { databases: ReadonlySet<string>; roles: ReadonlySet<string> };
     /**
      * What must be up before the provider connects: the provider connects lazily, so without this
-     * the first statement races the container's start.
+     * the first statement races the container's start. @default [] (an existing server)
      */
     serverReady?: pulumi.Input<pulumi.Resource>[];
 }
@@ -43,7 +46,7 @@ export interface HiveDatabaseArgs {
 /**
  * Databases, schemas, extensions and roles hold (or own) the data, which the stack never deletes:
  * `pulumi destroy` (or removing a mode from config) leaves them in place, and a later `up` takes them
- * over again. Deleting data is an explicit act (README, Lifecycle). Grants are not kept: deleting
+ * over again. Deleting data is an explicit act (docs/lifecycle.md). Grants are not kept: deleting
  * one revokes it, so a reader taken out of config, or a mode moved to another database, loses the
  * access it had; the next `up` grants again whatever the config still says.
  */
@@ -51,24 +54,29 @@ const KEEP = { retainOnDelete: true };
 
 /**
  * The `hive` database layer: databases, the shared extensions schema, and per mode a schema set, a
- * least-privilege LOGIN role, grants and default privileges. Runs unchanged against the stack's
- * container or any existing server.
+ * least-privilege LOGIN role, grants and default privileges; one resource per entry of the layout's
+ * database plan (src/stack/model/database-plan.ts). Runs unchanged against the stack's container or
+ * any existing server.
  */
 export class HiveDatabase extends pulumi.ComponentResource {
     public readonly provider: postgresql.Provider;
-    /** Role name per mode. */
+    /** Role name per mode, known once the role exists. */
     public readonly roles: Record<string, pulumi.Output<string>> = {};
-    /** Database name per managed database. */
+    /** Database name per managed database, known once the database exists. */
     public readonly databases: Record<string, pulumi.Output<string>> = {};
 
     private readonly schemas = new Map<string, postgresql.Schema>();
     private readonly roleResources = new Map<string, postgresql.Role>();
 
-    constructor(name: string, args: HiveDatabaseArgs, opts?: pulumi.ComponentResourceOptions) {
-        super("hive-db:postgresql:HiveDatabase", name, {}, opts);
-        const { connection, layout, existing } = args;
+    constructor(
+        private readonly resourceName: string,
+        args: HiveDatabaseArgs,
+        opts?: pulumi.ComponentResourceOptions,
+    ) {
+        super(TYPE.hiveDatabase, resourceName, {}, opts);
+        const { connection, existing } = args;
         this.provider = new postgresql.Provider(
-            `${name}-provider`,
+            databaseChild.provider(resourceName),
             {
                 host: connection.host,
                 port: connection.port,
@@ -82,75 +90,30 @@ export class HiveDatabase extends pulumi.ComponentResource {
             },
             { parent: this, dependsOn: args.serverReady },
         );
+        const plan = planDatabaseLayer(args.layout, { guard: connection.superuser });
         const childOpts = { parent: this, provider: this.provider, ...KEEP };
 
-        for (const database of layout.databases) {
-            const ready = this.createDatabase(name, database, layout, existing.databases.has(database), childOpts);
-            // Event triggers need a superuser: a managed server's admin gets no guard (docs/security.md).
-            if (connection.superuser) this.createGuard(name, database, layout, connection, ready);
-        }
-        for (const mode of layout.modes) {
-            this.createRole(name, mode, args.rolePasswords[mode.name], existing.roles.has(mode.role), childOpts);
-            for (const schema of mode.schemas) {
-                this.createSchema(name, mode.database, schema, this.roles[mode.name], childOpts);
-            }
-        }
-        this.createPrivileges(name, layout, { parent: this, provider: this.provider });
+        plan.databases.forEach((database) => this.createDatabase(database, existing.databases.has(database), childOpts));
+        plan.roles.forEach((mode) => this.createRole(mode, args.rolePasswords[mode.name], existing.roles.has(mode.role), childOpts));
+        plan.schemas.forEach((schema) => this.createSchema(schema, childOpts));
+        plan.extensions.forEach((extension) => this.createExtension(extension, childOpts));
+        plan.guards.forEach((guard) => this.createGuard(guard, connection));
+        this.createPrivileges(plan, { parent: this, provider: this.provider });
         this.registerOutputs({ roles: this.roles, databases: this.databases });
     }
 
-    /** The database, its extensions schema and extensions; returns what the extension guard must wait for. */
-    private createDatabase(name: string, database: string, layout: Layout, exists: boolean, opts: pulumi.CustomResourceOptions) {
-        const db = new postgresql.Database(
-            `${name}-db-${database}`,
+    private createDatabase(database: string, exists: boolean, opts: pulumi.CustomResourceOptions) {
+        const resource = new postgresql.Database(
+            databaseChild.database(this.resourceName, database),
             { name: database },
             { ...opts, import: exists ? database : undefined },
         );
-        this.databases[database] = db.name;
-        // Extensions live in their own schema so a role that sees no other mode's schema can still use `vector`.
-        const extensionsSchema = this.createSchema(name, database, layout.extensionsSchema, undefined, opts);
-        layout.extensions.forEach(
-            (extension) =>
-                new postgresql.Extension(
-                    `${name}-ext-${database}-${extension}`,
-                    { name: extension, database: db.name, schema: extensionsSchema.name },
-                    opts,
-                ),
-        );
-        // The guard's function lives in the extensions schema; it need not wait for the extensions
-        // (the admin who creates them is a superuser, whom the guard lets through).
-        return [extensionsSchema];
+        this.databases[database] = resource.name;
     }
 
-    /** Refuses CREATE EXTENSION to the mode roles in this database (src/stack/model/extension-guard-sql.ts). */
-    private createGuard(name: string, database: string, layout: Layout, connection: AdminLogin, after: pulumi.Resource[]) {
-        new ExtensionGuard(
-            `${name}-guard-${database}`,
-            {
-                connection: {
-                    host: connection.host,
-                    port: connection.port,
-                    user: connection.username,
-                    password: connection.password,
-                    database: this.databases[database],
-                    sslmode: connection.sslmode,
-                    sslrootcert: connection.sslrootcert,
-                },
-                statements: extensionGuardSql(layout.extensionsSchema),
-            },
-            { parent: this, dependsOn: after, ...KEEP },
-        );
-    }
-
-    private createRole(
-        name: string,
-        mode: ModeLayout,
-        password: pulumi.Input<string>,
-        exists: boolean,
-        opts: pulumi.CustomResourceOptions,
-    ) {
+    private createRole(mode: ModeLayout, password: pulumi.Input<string>, exists: boolean, opts: pulumi.CustomResourceOptions) {
         const role = new postgresql.Role(
-            `${name}-role-${mode.name}`,
+            databaseChild.role(this.resourceName, mode.name),
             {
                 name: mode.role,
                 login: true,
@@ -170,31 +133,69 @@ export class HiveDatabase extends pulumi.ComponentResource {
         this.roles[mode.name] = role.name;
     }
 
-    /** A schema in a managed database, owned by `owner` (the admin when undefined); an existing one is adopted. */
-    private createSchema(
-        name: string,
-        database: string,
-        schema: string,
-        owner: pulumi.Input<string> | undefined,
-        opts: pulumi.CustomResourceOptions,
-    ) {
+    /** A schema owned by its mode's role (the admin for the extensions schema); an existing one is adopted. */
+    private createSchema({ database, schema, owner }: SchemaSpec, opts: pulumi.CustomResourceOptions) {
         const resource = new postgresql.Schema(
-            `${name}-schema-${database}-${schema}`,
-            { name: schema, database: this.databases[database], owner, dropCascade: false },
+            databaseChild.schema(this.resourceName, database, schema),
+            {
+                name: schema,
+                database: this.databases[database],
+                owner: owner === undefined ? undefined : this.roleRef(owner),
+                dropCascade: false,
+            },
             opts,
         );
         this.schemas.set(`${database}.${schema}`, resource);
-        return resource;
+    }
+
+    /** In the shared extensions schema, so a role that sees no other mode's schema can still use `vector`. */
+    private createExtension({ database, extension, schema }: ExtensionSpec, opts: pulumi.CustomResourceOptions) {
+        new postgresql.Extension(
+            databaseChild.extension(this.resourceName, database, extension),
+            { name: extension, database: this.databases[database], schema: this.schemaRef(database, schema) },
+            opts,
+        );
+    }
+
+    /**
+     * Refuses CREATE EXTENSION to the mode roles in this database (src/stack/model/extension-guard-sql.ts).
+     * Its function lives in the extensions schema; it need not wait for the extensions (the admin who
+     * creates them is a superuser, whom the guard lets through).
+     */
+    private createGuard({ database, schema }: GuardSpec, connection: AdminConnectionArgs) {
+        new ExtensionGuard(
+            databaseChild.guard(this.resourceName, database),
+            {
+                connection: {
+                    host: connection.host,
+                    port: connection.port,
+                    user: connection.username,
+                    password: connection.password,
+                    database: this.databases[database],
+                    sslmode: connection.sslmode,
+                    sslrootcert: connection.sslrootcert,
+                },
+                statements: extensionGuardSql(schema),
+            },
+            { parent: this, dependsOn: [this.schemaResource(database, schema)], ...KEEP },
+        );
     }
 
     /** The role resource's name output (so a grant waits for its role), or PUBLIC. */
     private roleRef(role: string): pulumi.Input<string> {
         if (role === PUBLIC_ROLE) return PUBLIC_ROLE;
         const resource = this.roleResources.get(role);
-        if (resource === undefined) throw new Error(`the privilege plan names role ${role}, which no mode declares`);
+        if (resource === undefined) throw new Error(`the database plan names role ${role}, which no mode declares`);
         return resource.name;
     }
 
+    private schemaResource(database: string, schema: string): postgresql.Schema {
+        const resource = this.schemas.get(`${database}.${schema}`);
+        if (resource === undefined) throw new Error(`the database plan names schema ${database}.${schema}, which it does not declare`);
+        return resource;
+    }
+
+    /** The schema resource's name (so a grant waits for its schema); `public` and other unmanaged schemas by name. */
     private schemaRef(database: string, schema: string): pulumi.Input<string> {
         return this.schemas.get(`${database}.${schema}`)?.name ?? schema;
     }
@@ -205,7 +206,7 @@ export class HiveDatabase extends pulumi.ComponentResource {
      * updated"), and the provider only locks per role (and per database for database grants,
      * which therefore need no order of ours: src/stack/model/privileges.ts needsOrdering).
      */
-    private createPrivileges(name: string, layout: Layout, opts: pulumi.CustomResourceOptions) {
+    private createPrivileges(plan: DatabasePlan, opts: pulumi.CustomResourceOptions) {
         const lastOnObject = new Map<string, pulumi.Resource>();
         const serialized = (spec: GrantSpec | DefaultPrivilegeSpec, create: (dependsOn: pulumi.Resource[]) => pulumi.Resource) => {
             if (!needsOrdering(spec)) return void create([]);
@@ -213,18 +214,15 @@ export class HiveDatabase extends pulumi.ComponentResource {
             const previous = lastOnObject.get(key);
             lastOnObject.set(key, create(previous ? [previous] : []));
         };
-        const { grants, defaultPrivileges } = planPrivileges(layout);
-        for (const grant of grants) {
-            serialized(grant, (dependsOn) => this.createGrant(name, grant, { ...opts, dependsOn }));
-        }
-        for (const defaults of defaultPrivileges) {
-            serialized(defaults, (dependsOn) => this.createDefaultPrivileges(name, defaults, { ...opts, dependsOn }));
+        for (const grant of plan.grants) serialized(grant, (dependsOn) => this.createGrant(grant, { ...opts, dependsOn }));
+        for (const defaults of plan.defaultPrivileges) {
+            serialized(defaults, (dependsOn) => this.createDefaultPrivileges(defaults, { ...opts, dependsOn }));
         }
     }
 
-    private createGrant(name: string, grant: GrantSpec, opts: pulumi.CustomResourceOptions): postgresql.Grant {
+    private createGrant(grant: GrantSpec, opts: pulumi.CustomResourceOptions): postgresql.Grant {
         return new postgresql.Grant(
-            `${name}-grant-${grant.name}`,
+            databaseChild.grant(this.resourceName, grant.name),
             {
                 role: this.roleRef(grant.role),
                 database: this.databases[grant.database],
@@ -237,9 +235,9 @@ export class HiveDatabase extends pulumi.ComponentResource {
         );
     }
 
-    private createDefaultPrivileges(name: string, defaults: DefaultPrivilegeSpec, opts: pulumi.CustomResourceOptions) {
+    private createDefaultPrivileges(defaults: DefaultPrivilegeSpec, opts: pulumi.CustomResourceOptions) {
         return new postgresql.DefaultPrivileges(
-            `${name}-defaults-${defaults.name}`,
+            databaseChild.defaultPrivileges(this.resourceName, defaults.name),
             {
                 owner: this.roleRef(defaults.owner),
                 role: this.roleRef(defaults.role),

@@ -2,6 +2,7 @@ import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
 import { DATA_MOUNT_PATH, healthcheck, POSTGRES_CONTAINER_PORT, serverCommand } from "../model/server-process";
 import type { NetworkInfo } from "../program/probes";
+import { containerChild, TYPE } from "../resources";
 
 /** Where the data lives: a named Docker volume (default) or a host directory (seed 003's ./data/postgres). */
 export type PostgresStorage =
@@ -13,6 +14,7 @@ export type PostgresStorage =
           user: string;
       };
 
+/** Whether the network is declared or only joined depends on what Docker has: plain values. */
 export interface PostgresNetwork {
     /** Bridge network the apps join. @default "app_network" */
     name: string;
@@ -28,24 +30,26 @@ export interface PostgresContainerArgs {
      * works on a machine without registry access.
      * @default "agnohq/pgvector:16"
      */
-    image: string;
+    image: pulumi.Input<string>;
     /** @default "hive-postgres-shared" */
-    containerName: string;
-    /** @default 5532 */
-    hostPort: number;
+    containerName: pulumi.Input<string>;
+    /** Host port published for PostgreSQL's 5432. @default 5532 */
+    hostPort: pulumi.Input<number>;
     /** Host address the port is published on. @default "127.0.0.1" */
-    bindAddress: string;
+    bindAddress: pulumi.Input<string>;
     network: PostgresNetwork;
+    /** A volume or a bind mount: decides which resources exist, so a plain value. @default a volume `<containerName>-data` */
     storage: PostgresStorage;
-    /** @default "/var/lib/postgresql/data/pgdata" */
-    pgdata: string;
-    /** Passed as `postgres -c name=value`. */
-    serverFlags: Record<string, string>;
-    adminUser: string;
+    /** Where the server keeps its files, under the data mount. @default "/var/lib/postgresql/data/pgdata" */
+    pgdata: pulumi.Input<string>;
+    /** Passed as `postgres -c name=value`. @default {max_connections: "200", shared_buffers: "256MB", effective_cache_size: "1GB"} */
+    serverFlags: pulumi.Input<Record<string, string>>;
+    /** The superuser the image creates on an empty data directory. @default "hive_admin" */
+    adminUser: pulumi.Input<string>;
     /** Only seeds an empty data directory; see the `ignoreChanges` note below. */
     adminPassword: pulumi.Input<string>;
     /** How long `pulumi up` waits for the healthcheck. @default 180 */
-    waitTimeoutSeconds: number;
+    waitTimeoutSeconds: pulumi.Input<number>;
 }
 
 /** Label on the networks this stack creates: `destroy` removes those, and only those. */
@@ -64,19 +68,25 @@ const ADMIN_PASSWORD_FILE = "/run/hive-db/admin-password";
  */
 export class PostgresContainer extends pulumi.ComponentResource {
     public readonly provider: docker.Provider;
+    /** The container; healthy once created (`wait: true`), which is what the database layer waits for. */
     public readonly container: docker.Container;
+    /** The container's name, known once it exists. */
+    public readonly containerName: pulumi.Output<string>;
+    /** The network the container joined (declared here, or an existing one only joined). */
+    public readonly networkName: pulumi.Output<string>;
 
     constructor(name: string, args: PostgresContainerArgs, opts?: pulumi.ComponentResourceOptions) {
-        super("hive-db:docker:PostgresContainer", name, {}, opts);
+        super(TYPE.postgresContainer, name, {}, opts);
         // An explicit provider (DOCKER_HOST or the local socket), so no child depends on ambient defaults.
-        this.provider = new docker.Provider(`${name}-docker`, {}, { parent: this });
+        this.provider = new docker.Provider(containerChild.provider(name), {}, { parent: this });
         const childOpts = { parent: this, provider: this.provider };
 
-        const image = new docker.RemoteImage(`${name}-image`, { name: args.image, keepLocally: true }, childOpts);
-        const networkName = this.createNetwork(name, args.network, childOpts);
+        const image = new docker.RemoteImage(containerChild.image(name), { name: args.image, keepLocally: true }, childOpts);
+        this.networkName = pulumi.output(this.createNetwork(name, args.network, childOpts));
         const volumes = this.createStorage(name, args.storage, childOpts);
-        this.container = this.createContainer(name, args, image.imageId, networkName, volumes, childOpts);
-        this.registerOutputs({});
+        this.container = this.createContainer(name, args, image.imageId, this.networkName, volumes, childOpts);
+        this.containerName = this.container.name;
+        this.registerOutputs({ containerName: this.containerName, networkName: this.networkName });
     }
 
     /**
@@ -89,7 +99,7 @@ export class PostgresContainer extends pulumi.ComponentResource {
             return network.name;
         }
         const resource = new docker.Network(
-            `${name}-network`,
+            containerChild.network(name),
             { name: network.name, driver: "bridge", labels: [{ label: NETWORK_OWNER_LABEL, value: network.owner }] },
             // Ours but not in the state (a state lost or restored): take it over instead of failing on its name.
             { ...opts, import: existing?.id },
@@ -107,7 +117,7 @@ export class PostgresContainer extends pulumi.ComponentResource {
             return [{ hostPath: storage.hostPath, containerPath: DATA_MOUNT_PATH }];
         }
         // Docker's volume create returns an existing volume of that name: a kept volume is reused as is.
-        const volume = new docker.Volume(`${name}-data`, { name: storage.volumeName }, { ...opts, retainOnDelete: true });
+        const volume = new docker.Volume(containerChild.volume(name), { name: storage.volumeName }, { ...opts, retainOnDelete: true });
         return [{ volumeName: volume.name, containerPath: DATA_MOUNT_PATH }];
     }
 
@@ -120,26 +130,26 @@ export class PostgresContainer extends pulumi.ComponentResource {
         opts: pulumi.CustomResourceOptions,
     ): docker.Container {
         return new docker.Container(
-            `${name}-container`,
+            containerChild.container(name),
             {
                 name: args.containerName,
                 image: imageId,
                 restart: "unless-stopped",
                 user: args.storage.kind === "bindMount" ? args.storage.user : undefined,
                 envs: [
-                    `POSTGRES_USER=${args.adminUser}`,
+                    pulumi.interpolate`POSTGRES_USER=${args.adminUser}`,
                     // The stack creates its databases itself; the image only makes the admin's.
                     "POSTGRES_DB=postgres",
-                    `PGDATA=${args.pgdata}`,
+                    pulumi.interpolate`PGDATA=${args.pgdata}`,
                     `POSTGRES_PASSWORD_FILE=${ADMIN_PASSWORD_FILE}`,
                 ],
                 // Readable by whichever user the image's entrypoint runs as (root, or the bind mount's).
                 uploads: [{ file: ADMIN_PASSWORD_FILE, content: pulumi.secret(args.adminPassword), permissions: "0444" }],
-                command: serverCommand(args.serverFlags),
+                command: pulumi.output(args.serverFlags).apply(serverCommand),
                 ports: [{ internal: POSTGRES_CONTAINER_PORT, external: args.hostPort, ip: args.bindAddress }],
                 volumes,
                 networksAdvanced: [{ name: networkName, aliases: ["postgres"] }],
-                healthcheck: healthcheck(args.adminUser),
+                healthcheck: pulumi.output(args.adminUser).apply(healthcheck),
                 wait: true,
                 waitTimeout: args.waitTimeoutSeconds,
             },

@@ -7,8 +7,23 @@ import { CONFIG_NAMESPACE, type ExternalServerConfig, type HiveDbConfig } from "
 import { bindMountUser, containerDialHost, volumeNameFor } from "../model/naming";
 import type { DockerNames, ServerEndpoint } from "../model/outputs";
 import { currentProbes } from "./probes";
-import type { AdminLogin } from "../components/hive-database";
 import { PostgresContainer, type PostgresStorage } from "../components/postgres-container";
+import type { SslMode } from "../model/urls";
+import { COMPONENT, containerUrn } from "../resources";
+
+/** How the admin logs in, as plain values (the probes use them before any resource exists). */
+export interface AdminLogin {
+    host: string;
+    port: number;
+    username: string;
+    password: pulumi.Output<string>;
+    /** `disable` for the local container (the provider's default `require` fails there). */
+    sslmode: SslMode;
+    sslrootcert?: string;
+    maintenanceDatabase: string;
+    /** False for managed servers whose admin is not a true superuser. */
+    superuser: boolean;
+}
 
 export interface ServerHandle {
     /** How the database layer's provider logs in. */
@@ -42,7 +57,7 @@ function storageFor(container: HiveDbConfig["container"]): PostgresStorage {
 async function containerServer(config: HiveDbConfig, adminPassword: pulumi.Output<string>): Promise<ServerHandle> {
     const { container } = config;
     const storage = storageFor(container);
-    const server = new PostgresContainer("hive-postgres", {
+    const server = new PostgresContainer(COMPONENT.container, {
         image: container.image,
         containerName: container.name,
         hostPort: container.hostPort,
@@ -79,15 +94,9 @@ async function containerServer(config: HiveDbConfig, adminPassword: pulumi.Outpu
         },
         repairHint:
             `the container ${container.name} is in the stack's state but its server does not answer: it was stopped or ` +
-            "removed outside Pulumi. Bring it back with `bash scripts/up.sh` (it refreshes the container first), or with " +
-            `\`pulumi refresh --target '${containerUrn()}'\` and then \`pulumi up\``,
+            "removed outside Pulumi. Bring it back with `npm run up` (it repairs the container first), or with " +
+            `\`pulumi refresh --target '${containerUrn(pulumi.getStack(), pulumi.getProject())}'\` and then \`pulumi up\``,
     };
-}
-
-/** The container's URN, for a targeted refresh. */
-export function containerUrn(): string {
-    const type = "hive-db:docker:PostgresContainer$docker:index/container:Container";
-    return `urn:pulumi:${pulumi.getStack()}::${pulumi.getProject()}::${type}::hive-postgres-container`;
 }
 
 function externalServer(server: ExternalServerConfig, adminUser: string, adminPassword: pulumi.Output<string>): ServerHandle {
