@@ -17,7 +17,7 @@ export default tseslint.config(
     {
         files: ["**/*.ts"],
         rules: {
-            "max-lines": ["error", { max: 250, skipBlankLines: true, skipComments: true }],
+            "max-lines": ["error", { max: 250, skipBlankLines: false, skipComments: false }],
             "max-lines-per-function": ["error", { max: 50, skipBlankLines: true, skipComments: true, IIFEs: true }],
             "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_", varsIgnorePattern: "^_" }],
             "@typescript-eslint/no-non-null-assertion": "error",

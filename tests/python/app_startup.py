@@ -22,58 +22,15 @@ from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from dotenv import load_dotenv
 from psycopg_pool import AsyncConnectionPool
-from sqlalchemy import Column, Integer, MetaData, String, Table, create_engine, inspect, text
+from sqlalchemy import create_engine, text
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import DBAPIError
-from sqlalchemy.orm import Session
-from sqlalchemy.types import UserDefinedType
+
+from agno_vectors import vectors
+from startup_steps import INSUFFICIENT_PRIVILEGE, first_line, refused, sqlstate, step, steps
 
 ALEMBIC_DIR = Path(__file__).parent / "alembic"
 HIVE_TABLES = {"alembic_version", "component_versions", "version_history", "agent_metrics"}
-VECTOR_TABLE = "knowledge_vectors"
-INSUFFICIENT_PRIVILEGE = "42501"
-
-
-class Vector(UserDefinedType):
-    """The column type Agno declares through pgvector.sqlalchemy: `VECTOR(n)`, unqualified."""
-
-    cache_ok = True
-
-    def __init__(self, dimensions: int):
-        self.dimensions = dimensions
-
-    def get_col_spec(self, **_kw):
-        return f"VECTOR({self.dimensions})"
-
-
-steps: list[dict] = []
-
-
-def step(name: str, ok: bool, detail: str) -> bool:
-    steps.append({"step": name, "ok": ok, "detail": detail})
-    return ok
-
-
-def sqlstate(error: BaseException) -> str | None:
-    original = error.orig if isinstance(error, DBAPIError) else error
-    return getattr(original, "sqlstate", None)
-
-
-def first_line(error: BaseException) -> str:
-    original = error.orig if isinstance(error, DBAPIError) else error
-    return str(original).strip().splitlines()[0] if str(original).strip() else type(original).__name__
-
-
-def refused(engine: Engine, sql: str) -> str | None:
-    """None when `sql` was refused for lack of privilege; else what happened instead."""
-    with engine.connect() as connection:
-        try:
-            connection.execute(text(sql))
-        except DBAPIError as error:
-            return None if sqlstate(error) == INSUFFICIENT_PRIVILEGE else f"failed otherwise: {first_line(error)}"
-        finally:
-            connection.rollback()
-    return "succeeded"
 
 
 def check_session(engine: Engine) -> None:
@@ -138,58 +95,6 @@ def migrate(engine: Engine) -> None:
         )
     ok = revision == "0001" and set(owners) == HIVE_TABLES and set(owners.values()) == {os.environ["POSTGRES_USER"]}
     step("alembic", ok, f"upgrade head twice: revision {revision}; hive tables {sorted(owners)} owned by {sorted(set(owners.values()))}")
-
-
-def vector_table(schema: str) -> Table:
-    return Table(
-        VECTOR_TABLE,
-        MetaData(schema=schema),
-        Column("id", Integer, primary_key=True),
-        Column("name", String),
-        Column("embedding", Vector(3)),
-    )
-
-
-def agno_create(engine: Engine, schema: str) -> str | None:
-    """What Agno's PgVector.create() runs at startup for `schema=...`. Agno logs a failed CREATE
-    SCHEMA as a warning and carries on; that warning is returned (None: no warning)."""
-    table = vector_table(schema)
-    warning = None
-    if not inspect(engine).has_table(VECTOR_TABLE, schema=schema):
-        with Session(engine) as session, session.begin():
-            session.execute(text("CREATE EXTENSION IF NOT EXISTS vector"))
-            try:
-                session.execute(text(f"CREATE SCHEMA IF NOT EXISTS {schema}"))
-            except DBAPIError as error:
-                warning = f"Could not create schema {schema}: {first_line(error)}"
-        table.create(engine)
-    with engine.begin() as connection:
-        connection.execute(
-            text(
-                f"CREATE INDEX IF NOT EXISTS {VECTOR_TABLE}_hnsw ON {schema}.{VECTOR_TABLE} "
-                "USING hnsw (embedding vector_cosine_ops) WITH (m = 16, ef_construction = 64)"
-            )
-        )
-    return warning
-
-
-def vectors(engine: Engine, schema: str) -> None:
-    warnings = [warning for warning in (agno_create(engine, schema) for _start in (1, 2)) if warning is not None]
-    with engine.begin() as connection:
-        connection.execute(
-            text(
-                f"INSERT INTO {schema}.{VECTOR_TABLE} (id, name, embedding) VALUES (1, 'near', '[1,2,3]'), (2, 'far', '[-3,0,1]') "
-                "ON CONFLICT (id) DO NOTHING"
-            )
-        )
-        nearest = connection.execute(text(f"SELECT name FROM {schema}.{VECTOR_TABLE} ORDER BY embedding <=> '[1,2,4]' LIMIT 1")).scalar_one()
-        index = connection.execute(
-            text("SELECT indexdef FROM pg_indexes WHERE schemaname = :schema AND indexname = :name"),
-            {"schema": schema, "name": f"{VECTOR_TABLE}_hnsw"},
-        ).scalar_one_or_none()
-    ok = nearest == "near" and index is not None and "hnsw" in index and not warnings
-    detail = f"{schema}.{VECTOR_TABLE} vector(3) with an HNSW index, created twice; nearest: {nearest}"
-    step("vectors", ok, "; ".join([detail, *(f"Agno would warn: {warning}" for warning in warnings)]))
 
 
 def refusals(engine: Engine, tables: list[str]) -> None:

@@ -8,7 +8,8 @@ import { ConfigError } from "../../src/stack/config";
 import { readStackConfig } from "../../src/stack/config/engine-config";
 import { validateStackOutputs } from "../../src/commands/common/stack-outputs";
 import { BAD_CONFIGS, type BadConfig, TRICKY_VALID_CONFIGS } from "../fixtures/bad-configs";
-import { runFailingStack, runStack, unwrap } from "./harness";
+import { runFailingStack, runStack } from "./harness";
+import { unwrap } from "../fixtures/pulumi-values";
 
 /**
  * The table's config as the harness takes it: plain keys, and the keys set with --secret (by

@@ -2,7 +2,8 @@
  * The container's healthcheck and first-start environment, as the engine receives them.
  */
 import { strict as assert } from "assert";
-import { reveal, runStack, type StackRun } from "./harness";
+import { runStack, type StackRun } from "./harness";
+import { reveal } from "../fixtures/pulumi-values";
 import { TYPE } from "../../src/stack/resources";
 
 /** Docker duration text (`5s`, `1m30s`, `500ms`) in seconds. */

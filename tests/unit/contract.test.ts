@@ -8,7 +8,8 @@ import { type StackOutputs, stackOutputsSchema } from "../../src/stack/model/out
 import { validateStackOutputs } from "../../src/commands/common/stack-outputs";
 import { parseEnvFile } from "../../src/commands/verify/connect-checks";
 import { SEED_004_CONFIG } from "../fixtures/configs";
-import { runStack, unwrap } from "./harness";
+import { runStack } from "./harness";
+import { unwrap } from "../fixtures/pulumi-values";
 
 /** What `pulumi stack output --json --show-secrets` would print for the program's exports. */
 async function exportedOutputs(config: Record<string, unknown>, secrets: Record<string, string> = {}): Promise<StackOutputs> {

@@ -5,7 +5,8 @@
 import { strict as assert } from "assert";
 import * as fc from "fast-check";
 import { apiKeyFor, deriveCredential } from "../../src/stack/model/credential-derivation";
-import { runStack, type StackRun, unwrap } from "./harness";
+import { runStack, type StackRun } from "./harness";
+import { unwrap } from "../fixtures/pulumi-values";
 import { TYPE } from "../../src/stack/resources";
 
 describe("the credential seed", () => {

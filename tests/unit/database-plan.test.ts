@@ -10,7 +10,8 @@ import { planDatabaseLayer, type DatabasePlan } from "../../src/stack/model/data
 import { extensionGuardSql } from "../../src/stack/model/extension-guard-sql";
 import { TYPE } from "../../src/stack/resources";
 import { DEFAULT_CONFIG, layoutOf, SEED_004_CONFIG, SHARED_KNOWLEDGE_CONFIG } from "../fixtures/configs";
-import { reveal, runStack, type StackRun } from "./harness";
+import { runStack, type StackRun } from "./harness";
+import { reveal } from "../fixtures/pulumi-values";
 
 const SERVER = { server: { host: "db.example.com", sslmode: "verify-full", superuser: false } };
 

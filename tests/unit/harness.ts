@@ -65,37 +65,6 @@ interface RegisterRequest {
     getImportid(): string;
 }
 
-/** Promise of an Output's value (and whether it is secret). */
-export async function unwrap<T>(output: pulumi.Input<T>): Promise<T> {
-    return new Promise((resolve) => pulumi.output(output).apply((value) => resolve(value as T)));
-}
-
-const SECRET_SIG_KEY = "4dabf18193072939515e22adb298388d";
-const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
-
-/** True when a recorded input reached the engine as a secret. */
-export function isSecretInput(value: unknown): boolean {
-    return typeof value === "object" && value !== null && (value as Record<string, unknown>)[SECRET_SIG_KEY] === SECRET_SIG;
-}
-
-/** A recorded input with secret wrappers removed, for asserting on what the secret holds. */
-export function reveal(value: any): any {
-    if (isSecretInput(value)) {
-        return reveal(value.value);
-    }
-    if (Array.isArray(value)) {
-        return value.map(reveal);
-    }
-    if (typeof value === "object" && value !== null) {
-        return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, reveal(v)]));
-    }
-    return value;
-}
-
-export async function isSecret(output: unknown): Promise<boolean> {
-    return pulumi.isSecret(pulumi.output(output));
-}
-
 /** Installs Pulumi's mocks; returns each resource's inputs as the mock monitor saw them. */
 async function installMocks(): Promise<Map<string, Record<string, any>>> {
     const inputsByKey = new Map<string, Record<string, any>>();

@@ -7,7 +7,8 @@ import { strict as assert } from "assert";
 import { needsOrdering, planPrivileges, privilegeObject } from "../../src/stack/model/privileges";
 import { layoutOf, SEED_004_CONFIG } from "../fixtures/configs";
 import { extensionGuardSql } from "../../src/stack/model/extension-guard-sql";
-import { isSecretInput, lastRegisteredTypes, runStack, type StackRun } from "./harness";
+import { lastRegisteredTypes, runStack, type StackRun } from "./harness";
+import { isSecretInput } from "../fixtures/pulumi-values";
 import { TYPE } from "../../src/stack/resources";
 
 describe("destroy keeps the data", () => {

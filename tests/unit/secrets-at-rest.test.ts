@@ -4,7 +4,8 @@
  */
 import { strict as assert } from "assert";
 import { TEST_ADMIN_PASSWORD } from "../fixtures/configs";
-import { isSecretInput, reveal, runStack } from "./harness";
+import { runStack } from "./harness";
+import { isSecretInput, reveal } from "../fixtures/pulumi-values";
 import { TYPE } from "../../src/stack/resources";
 
 const STACKS: Array<[string, Record<string, unknown>]> = [

@@ -9,7 +9,8 @@ import { type StackOutputs, stackOutputsSchema } from "../../src/stack/model/out
 import { checkUrlTls, parseEnvFile } from "../../src/commands/verify/connect-checks";
 import { modeTargets } from "../../src/commands/verify/targets";
 import { withLibpqUrl, withSqlalchemyUrl } from "../fixtures/output-deltas";
-import { runStack, unwrap } from "./harness";
+import { runStack } from "./harness";
+import { unwrap } from "../fixtures/pulumi-values";
 import { TYPE } from "../../src/stack/resources";
 
 const CA = "/etc/ssl/hive db/ca.pem";

@@ -1,6 +1,7 @@
 import { strict as assert } from "assert";
 import { TEST_ADMIN_PASSWORD } from "../fixtures/configs";
-import { grantTable, isSecretInput, RecordedResource, reveal, runStack, StackRun, unwrap } from "./harness";
+import { grantTable, RecordedResource, runStack, StackRun } from "./harness";
+import { isSecretInput, reveal, unwrap } from "../fixtures/pulumi-values";
 import { TYPE } from "../../src/stack/resources";
 
 const dependsOn = (resource: RecordedResource, on: RecordedResource) => resource.dependencies.includes(on.urn);

@@ -4,7 +4,8 @@ import { deriveCredential } from "../../src/stack/model/credential-derivation";
 import * as pulumi from "@pulumi/pulumi";
 import { parse } from "pg-connection-string";
 import { ConfigError } from "../../src/stack/config";
-import { grantTable, isSecret, isSecretInput, RecordedResource, reveal, runStack, StackRun, unwrap } from "./harness";
+import { grantTable, RecordedResource, runStack, StackRun } from "./harness";
+import { isSecret, isSecretInput, reveal, unwrap } from "../fixtures/pulumi-values";
 import { MOCK_SEED } from "./harness";
 
 import { SECRET_OUTPUT_KEYS as SECRET_OUTPUTS } from "../../src/stack/model/outputs";

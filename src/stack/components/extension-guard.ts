@@ -5,21 +5,14 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 
-import { libpqUrl, type SslMode } from "../model/urls";
-
-/** The admin's login into the guarded database. */
-export interface GuardConnection {
-    host: pulumi.Input<string>;
-    port: pulumi.Input<number>;
-    user: pulumi.Input<string>;
-    password: pulumi.Input<string>;
-    database: pulumi.Input<string>;
-    sslmode: pulumi.Input<SslMode>;
-    sslrootcert?: pulumi.Input<string>;
-}
+import { libpqUrl } from "../model/urls";
+import type { AdminConnectionArgs } from "./admin-connection";
 
 export interface ExtensionGuardArgs {
-    connection: GuardConnection;
+    /** The admin's login (the guard needs a superuser). */
+    connection: Omit<AdminConnectionArgs, "maintenanceDatabase" | "superuser">;
+    /** The guarded database. */
+    database: pulumi.Input<string>;
     /** What installs or refreshes the guard, in order (src/stack/model/extension-guard-sql.ts). */
     statements: pulumi.Input<string[]>;
 }
@@ -59,9 +52,12 @@ const guardProvider: pulumi.dynamic.ResourceProvider = {
 /** The guard in one database; kept on delete like everything in the database. */
 export class ExtensionGuard extends pulumi.dynamic.Resource {
     constructor(name: string, args: ExtensionGuardArgs, opts?: pulumi.CustomResourceOptions) {
+        const { host, port, username, password, sslmode, sslrootcert } = args.connection;
         const url = pulumi
-            .output(args.connection)
-            .apply((connection) => libpqUrl({ ...connection, sslrootcert: connection.sslrootcert ?? undefined }));
-        super(guardProvider, name, { database: args.connection.database, url: pulumi.secret(url), statements: args.statements }, opts);
+            .all([host, port, username, password, args.database, sslmode, sslrootcert])
+            .apply(([host, port, user, password, database, sslmode, sslrootcert]) =>
+                libpqUrl({ host, port, user, password, database, sslmode, sslrootcert }),
+            );
+        super(guardProvider, name, { database: args.database, url: pulumi.secret(url), statements: args.statements }, opts);
     }
 }

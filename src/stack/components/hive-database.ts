@@ -5,28 +5,9 @@ import { type DatabasePlan, type ExtensionSpec, type GuardSpec, planDatabaseLaye
 import { extensionGuardSql } from "../model/extension-guard-sql";
 import type { Layout, ModeLayout } from "../model/layout";
 import { type DefaultPrivilegeSpec, type GrantSpec, needsOrdering, privilegeObject, PUBLIC_ROLE } from "../model/privileges";
-import type { SslMode } from "../model/urls";
 import { databaseChild, TYPE } from "../resources";
+import type { AdminConnectionArgs } from "./admin-connection";
 import { ExtensionGuard } from "./extension-guard";
-
-/** How the provider (and the extension guard) log in as the admin. */
-export interface AdminConnectionArgs {
-    host: pulumi.Input<string>;
-    port: pulumi.Input<number>;
-    username: pulumi.Input<string>;
-    password: pulumi.Input<string>;
-    /** `disable` for the local container (the provider's default `require` fails there). */
-    sslmode: pulumi.Input<SslMode>;
-    /** Root certificate file, or `system`; with `verify-full` the provider checks the server's name too. */
-    sslrootcert?: pulumi.Input<string>;
-    /** Database the provider connects to for server-wide statements. @default "postgres" */
-    maintenanceDatabase: pulumi.Input<string>;
-    /**
-     * False for managed servers whose admin is not a true superuser. Decides which resources exist
-     * (the extension guard needs a superuser), so it is a plain value. @default true
-     */
-    superuser: boolean;
-}
 
 export interface HiveDatabaseArgs {
     connection: AdminConnectionArgs;
@@ -165,18 +146,7 @@ export class HiveDatabase extends pulumi.ComponentResource {
     private createGuard({ database, schema }: GuardSpec, connection: AdminConnectionArgs) {
         new ExtensionGuard(
             databaseChild.guard(this.resourceName, database),
-            {
-                connection: {
-                    host: connection.host,
-                    port: connection.port,
-                    user: connection.username,
-                    password: connection.password,
-                    database: this.databases[database],
-                    sslmode: connection.sslmode,
-                    sslrootcert: connection.sslrootcert,
-                },
-                statements: extensionGuardSql(schema),
-            },
+            { connection, database: this.databases[database], statements: extensionGuardSql(schema) },
             { parent: this, dependsOn: [this.schemaResource(database, schema)], ...KEEP },
         );
     }
