@@ -15,9 +15,9 @@ module.exports = {
         {
             name: "program-never-imports-commands",
             severity: "error",
-            comment: "What `pulumi up` runs (index.ts, src/stack) must not depend on the npm commands.",
+            comment: "What `pulumi up` runs (index.ts, src/stack) must not depend on the npm commands or the policy pack.",
             from: { path: "^(index\\.ts|src/stack/)" },
-            to: { path: "^src/commands/" },
+            to: { path: "^(src/commands/|policy/)" },
         },
         {
             name: "shared-imports-nothing-of-the-project",
@@ -38,6 +38,13 @@ module.exports = {
             comment: "A command's main.ts parses arguments and prints; other code uses the logic beside it.",
             from: { path: "^src/commands/", pathNot: "/main\\.ts$" },
             to: { path: "^src/commands/[^/]+/main\\.ts$" },
+        },
+        {
+            name: "policy-pack-reads-only-the-model",
+            severity: "error",
+            comment: "The policy pack runs inside the analyzer: the stack's pure model, never a command or a component.",
+            from: { path: "^policy/" },
+            to: { path: "^(src/commands/|src/stack/components/|src/stack/program/|index\\.ts)" },
         },
         {
             name: "not-to-unresolvable",
