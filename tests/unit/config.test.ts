@@ -53,13 +53,13 @@ describe("config defaults", () => {
         assert.ok(declared.length >= 5, "Pulumi.yaml declares its scalar keys");
         for (const [key, spec] of declared) {
             const name = key.replace(/^hive-db:/, "") as keyof typeof config;
-            assert.deepEqual(config[name], spec.default, `${key}: Pulumi.yaml says ${JSON.stringify(spec.default)}`);
+            // Through the schema, so a declared map gets its nested defaults as the program's does.
+            assert.deepEqual(
+                configOf({ [name]: spec.default })[name],
+                config[name],
+                `${key}: Pulumi.yaml says ${JSON.stringify(spec.default)}`,
+            );
         }
-    });
-
-    it("are what the dev stack (Pulumi.dev.yaml) spells out", () => {
-        const dev = yaml.load(fs.readFileSync(path.join(ROOT, "Pulumi.dev.yaml"), "utf8")) as { config: Record<string, unknown> };
-        assert.deepEqual(configOf(dev.config), config);
     });
 });
 

@@ -3,7 +3,7 @@
  * stdin, or the stack itself), validated against the stack's own outputs contract
  * (src/stack/model/outputs.ts). Error messages name fields and sources, never a value.
  */
-import { readFileSync } from "node:fs";
+import { fstatSync, readFileSync } from "node:fs";
 
 import type { Stack } from "@pulumi/pulumi/automation";
 
@@ -179,13 +179,23 @@ export async function outputsOfStack(stack: Stack): Promise<StackOutputs> {
     return validateStackOutputs(Object.fromEntries(Object.entries(outputs).map(([key, output]) => [key, output.value])));
 }
 
+/** Whether something is piped or redirected into stdin (not a terminal, not /dev/null, not closed). */
+function stdinHasInput(): boolean {
+    try {
+        const stat = fstatSync(0);
+        return stat.isFIFO() || stat.isFile() || stat.isSocket();
+    } catch {
+        return false;
+    }
+}
+
 /**
- * Where a command reads the outputs: a file, stdin (`-`, or piped in), or the stack named with
- * `--stack` (also when nothing is piped in: a terminal on stdin).
+ * Where a command reads the outputs: a file, stdin (`-`, or piped in), else the stack named with
+ * `--stack` (default dev).
  */
 export async function readCommandOutputs(file: string | undefined, stackName: string | undefined): Promise<StackOutputs> {
     if (file !== undefined && stackName !== undefined) throw new CommandError("give an outputs file or --stack, not both");
-    if (file !== undefined || (stackName === undefined && !process.stdin.isTTY)) return parseStackOutputs(readOutputsText(file ?? "-"));
+    if (file !== undefined || (stackName === undefined && stdinHasInput())) return parseStackOutputs(readOutputsText(file ?? "-"));
     const { DEFAULT_STACK, openStack } = await import("./workspace");
     return outputsOfStack(await openStack(stackName ?? DEFAULT_STACK));
 }

@@ -8,7 +8,8 @@ import type { Stack, UpResult } from "@pulumi/pulumi/automation";
 
 import { stackConfig } from "../common/stack-config";
 import { ensureImage } from "./preflight";
-import { dockerUrns } from "../common/state";
+import { containersInState, dockerUrns } from "../common/state";
+import { refuseForeignContainer } from "./container-clash";
 
 export interface UpOptions {
     /** Progress lines for the user. */
@@ -19,10 +20,12 @@ export interface UpOptions {
 
 export async function bringUp(stack: Stack, options: UpOptions): Promise<UpResult> {
     const config = await stackConfig(stack);
+    const deployment = await stack.exportStack();
     if (config.server === undefined) {
         options.log(`image ${config.container.image}: ${await ensureImage(config.container.image)}`);
+        await refuseForeignContainer(config.container.name, containersInState(deployment), stack.name);
     }
-    const docker = dockerUrns(await stack.exportStack());
+    const docker = dockerUrns(deployment);
     if (docker.length > 0) {
         options.log(`refreshing the ${docker.length} Docker resources (repairs a container removed or stopped by hand)`);
         await stack.refresh({ target: docker, color: "never", onOutput: options.onOutput });

@@ -6,12 +6,16 @@
 import { randomBytes } from "node:crypto";
 import { spawnSync } from "node:child_process";
 
+import type { Stack } from "@pulumi/pulumi/automation";
+
 import { CommandError, type CommandSpec, runCommand } from "../../shared/cli";
 import { CONFIG_NAMESPACE } from "../../stack/config";
+import { currentBackendUrl, usePulumiEnvironment } from "../common/pulumi-env";
+import { keepCopy, keptCopyPath, stackFilePath } from "../common/stack-file";
 import { setSecretConfig } from "../common/stack-config";
-import { usePulumiEnvironment } from "../common/pulumi-env";
-import { openStack, stackNameOf, stackOption } from "../common/workspace";
+import { stackNameOf, stackOption } from "../common/workspace";
 import { bringUp } from "./bring-up";
+import { openOwnStack } from "./own-stack";
 
 const ADMIN_PASSWORD_KEY = `${CONFIG_NAMESPACE}:adminPassword`;
 
@@ -30,6 +34,23 @@ function requireDockerEngine(): void {
     if (bootstrap.status !== 0) throw new CommandError("no Docker engine (see the lines above); the stack's container needs one");
 }
 
+/**
+ * The admin password lives in the stack config (encrypted), where it outlives `pulumi destroy` like
+ * the data directory it unlocks; generated once, through stdin, never on a command line. A stack that
+ * already holds resources had one: a new one would not open its data, so it is not made up.
+ */
+async function generateAdminPassword(stack: Stack, holdsResources: boolean): Promise<void> {
+    if (holdsResources) {
+        const kept = keptCopyPath(currentBackendUrl() ?? "", stack.name);
+        throw new CommandError(
+            `${ADMIN_PASSWORD_KEY} is missing from ${stackFilePath(stack.name)}, but stack ${stack.name} already holds resources ` +
+                `whose data it unlocks: restore the stack file (a copy is kept at ${kept} after every npm run up), or set the ` +
+                `admin password the data knows: pulumi config set --secret ${ADMIN_PASSWORD_KEY} (docs/lifecycle.md, "Lost secrets")`,
+        );
+    }
+    await setSecretConfig(stack, ADMIN_PASSWORD_KEY, randomBytes(24).toString("base64url"));
+}
+
 export const upCommand: CommandSpec<typeof stackOption> = {
     name: "up",
     usage: ["[--stack NAME]"],
@@ -40,19 +61,19 @@ export const upCommand: CommandSpec<typeof stackOption> = {
     options: stackOption,
     async run({ values }, { say }) {
         const log = (line: string) => say(`up: ${line}`);
-        usePulumiEnvironment().forEach(log);
+        usePulumiEnvironment({ setUp: true }).forEach(log);
         requirePulumiCli();
-        const stack = await openStack(stackNameOf(values), { create: true });
+        const { stack, state } = await openOwnStack(stackNameOf(values), log);
         const config = await stack.getAllConfig();
         const serverMode = Object.hasOwn(config, `${CONFIG_NAMESPACE}:server`);
         if (!serverMode) requireDockerEngine();
-        // The admin password lives in the stack config (encrypted), where it outlives `pulumi destroy` like
-        // the data directory that holds it. Generated once, through stdin: never on a command line.
         if (!serverMode && !Object.hasOwn(config, ADMIN_PASSWORD_KEY)) {
-            await setSecretConfig(stack, ADMIN_PASSWORD_KEY, randomBytes(24).toString("base64url"));
-            log(`generated ${ADMIN_PASSWORD_KEY} (a secret in the stack config)`);
+            await generateAdminPassword(stack, (state?.resources ?? 0) > 0);
+            log(`generated ${ADMIN_PASSWORD_KEY} (a secret in ${stackFilePath(stack.name)})`);
         }
         await bringUp(stack, { log, onOutput: (text) => process.stdout.write(text) });
+        const backend = currentBackendUrl();
+        if (backend !== undefined) keepCopy(stack.name, backend);
         log(`done; the server answers. Outputs: pulumi stack output --json --show-secrets (stack ${stack.name})`);
         return 0;
     },
