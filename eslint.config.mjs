@@ -5,14 +5,18 @@ import prettier from "eslint-config-prettier";
 import tseslint from "typescript-eslint";
 
 export default tseslint.config(
-    { ignores: ["node_modules/", "bin/", ".build/", ".venv*/"] },
+    { ignores: ["node_modules/", "bin/", ".build/", ".venv*/", "policy/node_modules/"] },
     js.configs.recommended,
     ...tseslint.configs.recommended,
     prettier,
     {
-        // CommonJS config files of the tools (dependency-cruiser).
-        files: ["**/*.cjs"],
-        languageOptions: { sourceType: "commonjs", globals: { module: "writable", require: "readonly" } },
+        // CommonJS: the tools' config (dependency-cruiser) and the launchers (program.js, scripts/*.js).
+        files: ["**/*.cjs", "*.js", "scripts/*.js"],
+        languageOptions: {
+            sourceType: "commonjs",
+            globals: { module: "writable", require: "readonly", __dirname: "readonly", process: "readonly" },
+        },
+        rules: { "@typescript-eslint/no-require-imports": "off" },
     },
     {
         files: ["**/*.ts"],

@@ -2,9 +2,10 @@
  * The one command-line convention of every `npm run` command: `node:util` parseArgs, `--help` on
  * each, one error type, and one way of ending:
  *
- *   0  done
- *   1  the operation failed (or a check found a problem)
- *   2  refused: bad usage, or a check refused to go on; nothing was changed
+ *   0    done
+ *   1    the operation failed (or a check found a problem)
+ *   2    refused: bad usage, or a check refused to go on; nothing was changed
+ *   130  interrupted (Ctrl-C), after the engine cancelled cleanly
  *
  * A command is a `CommandSpec` handed to `runCommand`; its logic lives beside it and throws
  * `CommandError` for what the user can act on. Anything else is an internal error (exit 1), printed
@@ -12,13 +13,13 @@
  */
 import { parseArgs, type ParseArgsOptionDescriptor } from "node:util";
 
-export type ExitCode = 0 | 1 | 2;
+export type ExitCode = 0 | 1 | 2 | 130;
 
 /** The commands' one error type: its message is for the user, its exit code 2 (refused) or 1 (failed). */
 export class CommandError extends Error {
     constructor(
         message: string,
-        readonly exitCode: 1 | 2 = 2,
+        readonly exitCode: 1 | 2 | 130 = 2,
         options?: ErrorOptions,
     ) {
         super(message, options);

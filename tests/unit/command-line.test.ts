@@ -12,9 +12,9 @@ import { REPOSITORY } from "../../src/shared/repository";
 import { runCommandLine } from "../fixtures/run-script";
 
 const scripts = JSON.parse(readFileSync(join(REPOSITORY, "package.json"), "utf8")).scripts as Record<string, string>;
-/** npm scripts that run a command: `ts-node src/commands/<name>/main.ts`. */
+/** npm scripts that run a command: `node scripts/command.js <name>` (src/commands/<name>/main.ts). */
 const COMMANDS = Object.entries(scripts).flatMap(([script, line]) => {
-    const folder = /^ts-node src\/commands\/([a-z-]+)\/main\.ts$/.exec(line)?.[1];
+    const folder = /^node scripts\/command\.js ([a-z-]+)$/.exec(line)?.[1];
     return folder === undefined ? [] : [{ script, folder }];
 });
 

@@ -45,7 +45,7 @@ export const adoptCommand: CommandSpec<typeof options> = {
             ).forEach(log);
             return 0;
         }
-        await bringUp(stack, { log, onOutput: (text) => process.stdout.write(text) });
+        await bringUp(stack, { log, show: (text) => process.stdout.write(text) });
         await finishAdoption(stack, log);
         log(`done: stack ${stackName} runs the data of ${values.container}; rewrite the apps' .env from its envFiles output`);
         return 0;

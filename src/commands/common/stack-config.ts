@@ -3,13 +3,11 @@
  * leaf by leaf with `--path` (so Pulumi.<stack>.yaml stays readable YAML), and secrets through stdin,
  * never on a command line (every local user can read a process's arguments).
  */
-import { spawn } from "node:child_process";
-
-import type { LocalWorkspace, Stack } from "@pulumi/pulumi/automation";
-
 import { CommandError } from "../../shared/cli";
 import { ConfigError, type HiveDbConfig, parseConfig } from "../../stack/config";
-import { readOwnKeys } from "../../stack/config/raw";
+import { readOwnKeys, SECRET_KEYS } from "../../stack/config/raw";
+import { CONFIG_NAMESPACE } from "../../stack/config/keys";
+import { type AnyStack, cliStackOf, type ConfigEntry, configEntries, pulumi } from "./pulumi-cli";
 
 export interface StackConfigValues {
     /** Every key of every namespace as the program receives it (`hive-db:container` → JSON text). */
@@ -20,9 +18,21 @@ export interface StackConfigValues {
     own: Record<string, unknown>;
 }
 
-export async function stackConfigValues(stack: Stack): Promise<StackConfigValues> {
-    const entries = Object.entries(await stack.getAllConfig());
-    const all = Object.fromEntries(entries.map(([key, entry]) => [key, entry.value]));
+/** The keys whose values only show as secrets: hive-db:adminPassword (presence is what the commands check). */
+const PRESENCE_ONLY = new Set(SECRET_KEYS.map((key) => `${CONFIG_NAMESPACE}:${key}`));
+
+/**
+ * The stack's config as `pulumi config --json` gives it. Secrets are decrypted only when a key other
+ * than the admin password is one (a value the rules must read); the admin password never is.
+ */
+export async function stackConfigValues(stack: AnyStack): Promise<StackConfigValues> {
+    const cli = cliStackOf(stack);
+    let entries = Object.entries(await configEntries(cli));
+    if (entries.some(([key, entry]) => entry.secret && !PRESENCE_ONLY.has(key))) {
+        entries = Object.entries(JSON.parse(await pulumi(cli, ["config", "--json", "--show-secrets"])) as Record<string, ConfigEntry>);
+    }
+    // A secret without its value is present; its value never enters a parser.
+    const all = Object.fromEntries(entries.map(([key, entry]) => [key, entry.value ?? (entry.secret ? "[secret]" : "")]));
     const secretKeys = entries.filter(([, entry]) => entry.secret).map(([key]) => key);
     return { all, secretKeys, own: readOwnKeys(all, secretKeys).raw };
 }
@@ -31,8 +41,12 @@ export async function stackConfigValues(stack: Stack): Promise<StackConfigValues
 export class StackConfigRefused extends CommandError {}
 
 /** The stack's config as the program will see it, validated (StackConfigRefused otherwise). */
-export async function stackConfig(stack: Stack): Promise<HiveDbConfig> {
-    const { all, secretKeys } = await stackConfigValues(stack);
+export async function stackConfig(stack: AnyStack): Promise<HiveDbConfig> {
+    return parseStackConfig(await stackConfigValues(stack));
+}
+
+/** Validates config values already read (StackConfigRefused on a problem). */
+export function parseStackConfig({ all, secretKeys }: Pick<StackConfigValues, "all" | "secretKeys">): HiveDbConfig {
     try {
         return parseConfig(all, secretKeys);
     } catch (error) {
@@ -42,21 +56,8 @@ export async function stackConfig(stack: Stack): Promise<HiveDbConfig> {
 }
 
 /** `pulumi config set --secret <key>` with the value on stdin, in the stack's workspace and environment. */
-export function setSecretConfig(stack: Stack, key: string, value: string): Promise<void> {
-    const workspace = stack.workspace as LocalWorkspace;
-    const env = { ...process.env, ...workspace.envVars, ...(workspace.pulumiHome ? { PULUMI_HOME: workspace.pulumiHome } : {}) };
-    return new Promise((resolve, reject) => {
-        const child = spawn(
-            workspace.pulumiCommand.command,
-            ["config", "set", "--secret", key, "--stack", stack.name, "--non-interactive"],
-            { cwd: workspace.workDir, env, stdio: ["pipe", "ignore", "pipe"] },
-        );
-        let stderr = "";
-        child.stderr.on("data", (chunk) => (stderr += chunk));
-        child.on("error", reject);
-        child.on("close", (code) =>
-            code === 0 ? resolve() : reject(new Error(`pulumi config set --secret ${key} failed: ${stderr.trim().split("\n").pop()}`)),
-        );
-        child.stdin.end(value);
+export async function setSecretConfig(stack: AnyStack, key: string, value: string): Promise<void> {
+    await pulumi(cliStackOf(stack), ["config", "set", "--secret", key], { input: value }).catch((error: Error) => {
+        throw new Error(`pulumi config set --secret ${key} failed: ${error.message.split("\n").pop()}`, { cause: error });
     });
 }

@@ -2,17 +2,41 @@
  * What a stack's state says about its Docker side and the data it keeps, read from
  * `pulumi stack export` (the Automation API's `exportStack`).
  */
-import type { Deployment } from "@pulumi/pulumi/automation";
-import { TYPE } from "../../stack/resources";
+import { existsSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { gunzipSync } from "node:zlib";
 
-interface StateResource {
+import type { Deployment } from "@pulumi/pulumi/automation";
+
+import { TYPE } from "../../stack/resources";
+import { type AnyStack, cliStackOf, exportDeployment } from "./pulumi-cli";
+import { PROJECT } from "./stack-file";
+
+export interface StateResource {
     urn: string;
     type: string;
     id?: string;
+    custom?: boolean;
     inputs?: Record<string, unknown>;
+    outputs?: Record<string, unknown>;
 }
 
-function resourcesOf(deployment: Deployment): StateResource[] {
+/** A stack's current deployment: read from the checkpoint of a file:// backend (no CLI run), else exported. */
+export async function readDeployment(stack: AnyStack, backendUrl: string | undefined): Promise<Deployment> {
+    if (backendUrl?.startsWith("file://")) {
+        const dir = join(backendUrl.slice("file://".length), ".pulumi", "stacks", PROJECT);
+        for (const name of [`${stack.name}.json`, `${stack.name}.json.gz`]) {
+            if (!existsSync(join(dir, name))) continue;
+            const raw = readFileSync(join(dir, name));
+            const text = (name.endsWith(".gz") ? gunzipSync(raw) : raw).toString("utf8");
+            const checkpoint = JSON.parse(text) as { version: number; checkpoint?: { latest?: unknown } };
+            return { version: 3, deployment: checkpoint.checkpoint?.latest ?? {} };
+        }
+    }
+    return exportDeployment(cliStackOf(stack));
+}
+
+export function resourcesOf(deployment: Deployment): StateResource[] {
     return ((deployment.deployment as { resources?: StateResource[] }).resources ?? []).filter((r) => r.type !== "pulumi:pulumi:Stack");
 }
 

@@ -2,7 +2,7 @@
  * The stack a command acts on, chosen one way for every command: `--stack NAME`, default `dev`
  * (the stack `npm run up` creates and selects, so plain `pulumi` commands act on it too).
  */
-import { LocalWorkspace, type Stack } from "@pulumi/pulumi/automation";
+import type { Stack } from "@pulumi/pulumi/automation";
 
 import type { OptionSpec } from "../../shared/cli";
 import { REPOSITORY } from "../../shared/repository";
@@ -26,8 +26,10 @@ export function stackNameOf(values: { stack?: string }): string {
 }
 
 /** Opens the named stack of this project; `create` makes it when it does not exist yet. */
-export function openStack(stackName: string, options: { create?: boolean } = {}): Promise<Stack> {
+export async function openStack(stackName: string, options: { create?: boolean } = {}): Promise<Stack> {
     usePulumiEnvironment();
+    // Loaded here, not at the top: the Automation API loads the whole SDK, which `npm run up` does without.
+    const { LocalWorkspace } = await import("@pulumi/pulumi/automation");
     const args = { stackName, workDir: PROJECT_DIR };
     return options.create ? LocalWorkspace.createOrSelectStack(args) : LocalWorkspace.selectStack(args);
 }

@@ -30,7 +30,7 @@ export const downCommand: CommandSpec<typeof options> = {
             log(`destroyed the stack and DELETED the data: Docker volume ${deleted.join(", ")}`);
             return 0;
         }
-        describeKept(await bringDown(stack, passThrough)).forEach(log);
+        describeKept(await bringDown(stack, passThrough, log)).forEach(log);
         return 0;
     },
 };

@@ -10,11 +10,20 @@ import { keyOf } from "../../stack/config/keys";
 
 export class ContainerClash extends CommandError {}
 
-/** Refuses when a container named `name` exists and `known` (the names in the stack's state) lacks it. */
-export async function refuseForeignContainer(name: string, known: readonly string[], stack: string): Promise<void> {
+/**
+ * Refuses when a container named `name` exists (`existingId`, or looked up when not given) and
+ * `known` (the names in the stack's state) lacks it.
+ */
+export async function refuseForeignContainer(
+    name: string,
+    known: readonly string[],
+    stack: string,
+    existingId?: string | null,
+): Promise<void> {
     if (known.includes(name)) return;
-    const id = await docker(["container", "inspect", "--format", "{{.Id}}", name]).catch(() => undefined);
-    if (id === undefined) return;
+    const id =
+        existingId === undefined ? await docker(["container", "inspect", "--format", "{{.Id}}", name]).catch(() => undefined) : existingId;
+    if (id === undefined || id === null) return;
     const set = (key: string, example: string) => `pulumi config set --path '${keyOf(`container.${key}`)}' ${example}`;
     throw new ContainerClash(
         `a container named ${name} already exists and is not stack ${stack}'s (another stack's, the Makefile era's, ` +

@@ -5,23 +5,26 @@
  */
 import { randomBytes } from "node:crypto";
 import { spawnSync } from "node:child_process";
-
-import type { Stack } from "@pulumi/pulumi/automation";
+import { existsSync } from "node:fs";
+import { delimiter, join } from "node:path";
 
 import { CommandError, type CommandSpec, runCommand } from "../../shared/cli";
+import { trace } from "../../shared/trace";
 import { CONFIG_NAMESPACE } from "../../stack/config";
+import type { CliStack } from "../common/pulumi-cli";
 import { currentBackendUrl, usePulumiEnvironment } from "../common/pulumi-env";
 import { keepCopy, keptCopyPath, stackFilePath } from "../common/stack-file";
-import { setSecretConfig } from "../common/stack-config";
+import { parseStackConfig, setSecretConfig, stackConfigValues } from "../common/stack-config";
 import { stackNameOf, stackOption } from "../common/workspace";
 import { bringUp } from "./bring-up";
 import { openOwnStack } from "./own-stack";
 
 const ADMIN_PASSWORD_KEY = `${CONFIG_NAMESPACE}:adminPassword`;
 
-/** The Pulumi CLI must be on PATH; the Automation API's own message would not say how to get it. */
+/** The Pulumi CLI must be on PATH (looked up, not run); the Automation API's own message would not say how to get it. */
 function requirePulumiCli(): void {
-    if (spawnSync("pulumi", ["version"], { stdio: "ignore" }).error !== undefined) {
+    const onPath = (process.env.PATH ?? "").split(delimiter).some((dir) => dir !== "" && existsSync(join(dir, "pulumi")));
+    if (!onPath) {
         throw new CommandError(
             "the Pulumi CLI is not on PATH. Install it with the docker, postgresql and random plugins (README, Prerequisites), then run again.",
         );
@@ -39,7 +42,7 @@ function requireDockerEngine(): void {
  * the data directory it unlocks; generated once, through stdin, never on a command line. A stack that
  * already holds resources had one: a new one would not open its data, so it is not made up.
  */
-async function generateAdminPassword(stack: Stack, holdsResources: boolean): Promise<void> {
+async function generateAdminPassword(stack: CliStack, holdsResources: boolean): Promise<void> {
     if (holdsResources) {
         const kept = keptCopyPath(currentBackendUrl() ?? "", stack.name);
         throw new CommandError(
@@ -61,17 +64,25 @@ export const upCommand: CommandSpec<typeof stackOption> = {
     options: stackOption,
     async run({ values }, { say }) {
         const log = (line: string) => say(`up: ${line}`);
+        trace("command loaded");
         usePulumiEnvironment({ setUp: true }).forEach(log);
         requirePulumiCli();
         const { stack, state } = await openOwnStack(stackNameOf(values), log);
-        const config = await stack.getAllConfig();
-        const serverMode = Object.hasOwn(config, `${CONFIG_NAMESPACE}:server`);
+        trace("stack opened");
+        const configValues = await stackConfigValues(stack);
+        trace("config read");
+        const serverMode = Object.hasOwn(configValues.all, `${CONFIG_NAMESPACE}:server`);
         if (!serverMode) requireDockerEngine();
-        if (!serverMode && !Object.hasOwn(config, ADMIN_PASSWORD_KEY)) {
+        if (!serverMode && !Object.hasOwn(configValues.all, ADMIN_PASSWORD_KEY)) {
             await generateAdminPassword(stack, (state?.resources ?? 0) > 0);
             log(`generated ${ADMIN_PASSWORD_KEY} (a secret in ${stackFilePath(stack.name)})`);
+            // What the config now holds, without reading it all again (its value never enters the parser).
+            configValues.all[ADMIN_PASSWORD_KEY] = "generated";
+            configValues.secretKeys.push(ADMIN_PASSWORD_KEY);
         }
-        await bringUp(stack, { log, onOutput: (text) => process.stdout.write(text) });
+        const config = parseStackConfig(configValues);
+        await bringUp(stack, { log, config, show: (text) => process.stdout.write(text) });
+        trace("up done");
         const backend = currentBackendUrl();
         if (backend !== undefined) keepCopy(stack.name, backend);
         log(`done; the server answers. Outputs: pulumi stack output --json --show-secrets (stack ${stack.name})`);

@@ -33,3 +33,36 @@ export async function ensureImage(image: string): Promise<"present" | "pulled"> 
         );
     }
 }
+
+/** What one `docker inspect` of the stack's container and image says. */
+export interface DockerFacts {
+    container?: { id: string; running: boolean; health: string; image: string };
+    imagePresent: boolean;
+}
+
+interface Inspected {
+    Id: string;
+    State?: { Running: boolean; Health?: { Status: string } };
+    Image?: string;
+    RepoTags?: string[];
+}
+
+/** The container (if it exists) and whether the image is present, in one Docker call. */
+export async function dockerFacts(container: string, image: string): Promise<DockerFacts> {
+    // Exit 1 when one of them is missing; what was found is still printed, as one JSON array.
+    const stdout = await run("docker", ["inspect", container, image], { timeout: 30_000 }).then(
+        (result) => result.stdout,
+        (error: { stdout?: string }) => error.stdout ?? "",
+    );
+    const objects = JSON.parse(stdout.trim() === "" ? "[]" : stdout) as Inspected[];
+    const found = objects.find((object) => object.State !== undefined);
+    return {
+        container: found && {
+            id: found.Id,
+            running: found.State?.Running === true,
+            health: found.State?.Health?.Status ?? "none",
+            image: found.Image ?? "",
+        },
+        imagePresent: objects.some((object) => object.RepoTags !== undefined),
+    };
+}

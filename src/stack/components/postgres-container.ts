@@ -1,6 +1,12 @@
 import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
-import { DATA_MOUNT_PATH, healthcheck, POSTGRES_CONTAINER_PORT, serverCommand } from "../model/server-process";
+import {
+    CONTAINER_STOP_GRACE_SECONDS,
+    DATA_MOUNT_PATH,
+    healthcheck,
+    POSTGRES_CONTAINER_PORT,
+    serverCommand,
+} from "../model/server-process";
 import type { NetworkInfo } from "../program/probes";
 import { containerChild, TYPE } from "../resources";
 
@@ -152,6 +158,9 @@ export class PostgresContainer extends pulumi.ComponentResource {
                 healthcheck: pulumi.output(args.adminUser).apply(healthcheck),
                 wait: true,
                 waitTimeout: args.waitTimeoutSeconds,
+                // A replacement or destroy stops PostgreSQL with its stop signal (SIGINT: a fast shutdown)
+                // and this grace period; unset, the provider kills it at once.
+                destroyGraceSeconds: CONTAINER_STOP_GRACE_SECONDS,
             },
             {
                 ...opts,

@@ -4,7 +4,6 @@
  * typed, fully defaulted `HiveDbConfig`, or throws one `ConfigError` listing every problem with
  * the key that caused it. Pure: it runs before a single resource is registered.
  */
-import { RunError } from "@pulumi/pulumi";
 import { z } from "zod";
 import { CONFIG_NAMESPACE } from "./keys";
 import { configProblems } from "./rules";
@@ -20,7 +19,14 @@ export { SECRET_KEYS } from "./raw";
  * Every problem found in the config, each naming its key. A `RunError`, so the Pulumi CLI prints
  * the message alone instead of an "unhandled exception" with a stack trace.
  */
-export class ConfigError extends RunError {
+export class ConfigError extends Error {
+    /**
+     * The Pulumi SDK's own brand of a RunError (`RunError.isInstance` checks it), so the program's
+     * CLI run prints the message alone; branded rather than extended, so that the commands validate
+     * config without loading the SDK (half a second).
+     */
+    readonly __pulumiRunError = true;
+
     constructor(readonly problems: string[]) {
         super(`Invalid ${CONFIG_NAMESPACE} configuration:\n${problems.map((p) => `  - ${p}`).join("\n")}`);
         this.name = "ConfigError";

@@ -143,7 +143,7 @@ export function adminPasswordRules(config: HiveDbConfig, { adminPassword }: Rule
         case "missing": {
             const how = config.server
                 ? "the existing server's admin password"
-                : `a new random one, e.g. \`openssl rand -base64 32 | ${setSecret}\` (scripts/up.sh does this for you)`;
+                : `a new random one, e.g. \`openssl rand -base64 32 | ${setSecret}\` (npm run up does this for you)`;
             return [`${key}: required (a secret); set ${how}`];
         }
     }

@@ -7,6 +7,12 @@
 export const DATA_MOUNT_PATH = "/var/lib/postgresql/data";
 export const POSTGRES_CONTAINER_PORT = 5432;
 
+/**
+ * How long a stop waits for PostgreSQL before Docker kills it. The image's stop signal (SIGINT) asks
+ * for a fast shutdown, which takes well under this; docker compose gives 10 s.
+ */
+export const CONTAINER_STOP_GRACE_SECONDS = 30;
+
 /** `postgres -c a=b -c c=d`, in the order given. */
 export function serverCommand(serverFlags: Record<string, string>): string[] {
     return ["postgres", ...Object.entries(serverFlags).flatMap(([name, value]) => ["-c", `${name}=${value}`])];
