@@ -12,9 +12,12 @@ import { REPOSITORY } from "../../src/shared/repository";
 import { runCommandLine } from "../fixtures/run-script";
 
 const scripts = JSON.parse(readFileSync(join(REPOSITORY, "package.json"), "utf8")).scripts as Record<string, string>;
-/** npm scripts that run a command: `node scripts/command.js <name>` (src/commands/<name>/main.ts). */
+/**
+ * npm scripts that run a command: `exec node scripts/command.js <name>` (src/commands/<name>/main.ts);
+ * `exec`, so npm's own child is the command, which gets npm's forwarded signals and whose exit code npm reports.
+ */
 const COMMANDS = Object.entries(scripts).flatMap(([script, line]) => {
-    const folder = /^node scripts\/command\.js ([a-z-]+)$/.exec(line)?.[1];
+    const folder = /^exec node scripts\/command\.js ([a-z-]+)$/.exec(line)?.[1];
     return folder === undefined ? [] : [{ script, folder }];
 });
 
