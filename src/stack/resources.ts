@@ -12,7 +12,10 @@ export const TYPE = {
     stack: "pulumi:pulumi:Stack",
     dockerProvider: "pulumi:providers:docker",
     image: "docker:index/remoteImage:RemoteImage",
-    network: "docker:index/network:Network",
+    /** The stack's network (docker-network.ts): a dynamic resource, as the extension guard is. */
+    network: "pulumi-nodejs:dynamic:Resource",
+    /** The docker provider's Network, which earlier versions declared (an alias of the network now). */
+    legacyNetwork: "docker:index/network:Network",
     volume: "docker:index/volume:Volume",
     container: "docker:index/container:Container",
     postgresqlProvider: "pulumi:providers:postgresql",

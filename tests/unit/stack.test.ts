@@ -19,7 +19,7 @@ describe("the default stack: the container layer", () => {
 
         const network = run.get(TYPE.network, "hive-postgres-network");
         assert.equal(network.inputs.name, "app_network");
-        assert.equal(network.inputs.driver, "bridge");
+        assert.equal(network.inputs.kind, "hive-db-network");
 
         const volume = run.get(TYPE.volume, "hive-postgres-data");
         assert.equal(volume.inputs.name, "hive-postgres-shared-data");

@@ -1,28 +1,32 @@
 /**
- * The benchmark's runs on the real engine: cold ups of the dev stack, no-op previews, and ups of
- * 1–100 modes in server mode against a container the benchmark starts (untimed).
+ * The benchmark's runs on the real engine, each `pulumi` run timed phase by phase (event-log.ts):
+ * cold ups of the dev stack, no-op previews, `npm run up` with nothing to change, and ups of 1-100
+ * modes in server mode against a container the benchmark starts (untimed).
  */
-import { EngineStack, ENGINE_IMAGE } from "./scratch-stack";
 import { validateStackOutputs } from "../common/stack-outputs";
+import { cliStackOf } from "../common/pulumi-cli";
 import { verifyStack } from "../verify/verify-stack";
+import { type TimedRun, timedPulumi } from "./event-log";
 import { connectOnce } from "./hand-flow";
 import { repeat, seconds } from "./measure";
+import { EngineStack, ENGINE_IMAGE } from "./scratch-stack";
 import { startServerContainer } from "./server-container";
 
-const quiet = { color: "never" as const };
+const UP = ["up", "--yes", "--skip-preview"];
 
-/** Seconds of `pulumi up` of a fresh dev stack until every mode's URL connects; then `after` on it. */
-export async function coldUp(after?: (stack: EngineStack) => Promise<void>): Promise<number> {
+/** `pulumi up` of a fresh dev stack until every mode's URL connects; then `after` on it. */
+export async function coldUp(after?: (stack: EngineStack) => Promise<void>): Promise<TimedRun> {
     const engine = new EngineStack();
     try {
         await engine.create("bench");
-        const elapsed = await seconds(async () => {
-            await engine.stack.up(quiet);
-            const outputs = await engine.outputs();
-            await Promise.all(Object.values(outputs.libpqUrls).map(connectOnce));
-        });
+        const started = Date.now();
+        const run = await timedPulumi(cliStackOf(engine.stack), UP);
+        const outputs = await engine.outputs();
+        await Promise.all(Object.values(outputs.libpqUrls).map(connectOnce));
+        // Until every mode connects: the phases end with the CLI, the figure with the last connection.
+        const untilConnected = (Date.now() - started) / 1000;
         await after?.(engine);
-        return elapsed;
+        return { ...run, seconds: untilConnected };
     } finally {
         await engine.dispose();
     }
@@ -35,12 +39,12 @@ export function scaleModes(count: number): Record<string, unknown> {
     );
 }
 
-/** Seconds of `pulumi up` of `count` modes against a fresh server; then `after` on the stack. */
+/** `pulumi up` of `count` modes against a fresh server; then `after` on the stack. */
 export async function scaleUp(
     count: number,
     serverFlags: Record<string, string>,
     after?: (stack: EngineStack) => Promise<void>,
-): Promise<number> {
+): Promise<TimedRun> {
     const server = await startServerContainer(ENGINE_IMAGE, serverFlags);
     const engine = new EngineStack();
     try {
@@ -50,18 +54,18 @@ export async function scaleUp(
             modes: scaleModes(count),
         };
         await engine.create("bench", { server: true, config }, server.password);
-        const elapsed = await seconds(() => engine.stack.up(quiet));
+        const run = await timedPulumi(cliStackOf(engine.stack), UP);
         await after?.(engine);
-        return elapsed;
+        return run;
     } finally {
         await engine.dispose();
         await server.remove();
     }
 }
 
-/** Seconds of each of `repetitions` no-op previews. */
-export function noOpPreviews(engine: EngineStack, repetitions: number): Promise<number[]> {
-    return repeat(repetitions, () => seconds(() => engine.stack.preview({ ...quiet, expectNoChanges: true })));
+/** Each of `repetitions` no-op previews (the CLI fails one that finds a change). */
+export function noOpPreviews(engine: EngineStack, repetitions: number): Promise<TimedRun[]> {
+    return repeat(repetitions, () => timedPulumi(cliStackOf(engine.stack), ["preview", "--expect-no-changes"]));
 }
 
 /** Seconds of each of `repetitions` runs of verify on the stack's outputs (every check must pass). */

@@ -8,7 +8,7 @@ import { gunzipSync } from "node:zlib";
 
 import type { Deployment } from "@pulumi/pulumi/automation";
 
-import { TYPE } from "../../stack/resources";
+import { COMPONENT, containerChild, TYPE } from "../../stack/resources";
 import { type AnyStack, cliStackOf, exportDeployment } from "./pulumi-cli";
 import { PROJECT } from "./stack-file";
 
@@ -40,12 +40,13 @@ export function resourcesOf(deployment: Deployment): StateResource[] {
     return ((deployment.deployment as { resources?: StateResource[] }).resources ?? []).filter((r) => r.type !== "pulumi:pulumi:Stack");
 }
 
-const DOCKER_TYPES: string[] = [TYPE.image, TYPE.network, TYPE.volume, TYPE.container];
+const DOCKER_TYPES: string[] = [TYPE.image, TYPE.legacyNetwork, TYPE.volume, TYPE.container];
+const NETWORK_URN_END = `::${containerChild.network(COMPONENT.container)}`;
 
 /** URNs of the Docker resources a targeted refresh repairs: the container, its network, volume and image. */
 export function dockerUrns(deployment: Deployment): string[] {
     return resourcesOf(deployment)
-        .filter((resource) => DOCKER_TYPES.includes(resource.type))
+        .filter((resource) => DOCKER_TYPES.includes(resource.type) || resource.urn.endsWith(NETWORK_URN_END))
         .map((resource) => resource.urn);
 }
 

@@ -9,6 +9,7 @@ import {
 } from "../model/server-process";
 import type { NetworkInfo } from "../program/probes";
 import { containerChild, TYPE } from "../resources";
+import { DockerNetwork } from "./docker-network";
 
 /** Where the data lives: a named Docker volume (default) or a host directory (seed 003's ./data/postgres). */
 export type PostgresStorage =
@@ -104,11 +105,11 @@ export class PostgresContainer extends pulumi.ComponentResource {
         if (existing !== undefined && existing.labels[NETWORK_OWNER_LABEL] !== network.owner) {
             return network.name;
         }
-        const resource = new docker.Network(
+        // Ours but not in the state (a state lost or restored, an interrupted create): its create takes it over.
+        const resource = new DockerNetwork(
             containerChild.network(name),
-            { name: network.name, driver: "bridge", labels: [{ label: NETWORK_OWNER_LABEL, value: network.owner }] },
-            // Ours but not in the state (a state lost or restored): take it over instead of failing on its name.
-            { ...opts, import: existing?.id },
+            { name: network.name, labels: { [NETWORK_OWNER_LABEL]: network.owner } },
+            { parent: opts.parent },
         );
         return resource.name;
     }
