@@ -63,15 +63,17 @@ export async function engineUnavailableReason(): Promise<string | undefined> {
     return undefined;
 }
 
-/** The repository's project file, with the program pointed back at the repository. */
-function projectSettings() {
-    const project = yaml.load(readFileSync(join(REPOSITORY, "Pulumi.yaml"), "utf8")) as Record<string, unknown>;
-    return { ...project, main: REPOSITORY } as never;
+/** A repository's project file (this one by default), with the program pointed back at that repository. */
+export function projectSettings(repository = REPOSITORY) {
+    const project = yaml.load(readFileSync(join(repository, "Pulumi.yaml"), "utf8")) as Record<string, unknown>;
+    return { ...project, main: repository } as never;
 }
 
 export interface EngineStackOptions {
     /** `hive-db:*` config (structured values as objects). */
     config?: Record<string, unknown>;
+    /** Another checkout of the project to run (an earlier version): its own Pulumi.yaml and program. */
+    repository?: string;
     /** An existing server: no container config is set. */
     server?: boolean;
 }
@@ -116,7 +118,7 @@ export class EngineStack {
         mkdirSync(join(this.dir, "work"), { recursive: true });
         const workspace = await LocalWorkspace.create({
             workDir: join(this.dir, "work"),
-            projectSettings: projectSettings(),
+            projectSettings: projectSettings(options.repository),
             envVars: this.env,
         });
         this.stack = await (await import("@pulumi/pulumi/automation")).Stack.create(stackName, workspace);
