@@ -6,6 +6,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as path from "path";
 import { engineConfig, TEST_ADMIN_PASSWORD } from "../fixtures/configs";
+import type { ServerFacts } from "../../src/stack/model/server-facts";
 import { type AdminCredentials, type NetworkInfo, setProbes } from "../../src/stack/program/probes";
 import { TYPE } from "../../src/stack/resources";
 
@@ -156,7 +157,20 @@ export interface World {
     network?: NetworkInfo;
     /** Filled with every admin login the program's server probe was given. */
     seen?: AdminCredentials[];
+    /** What the admin may do there; by default a superuser on a server offering the test configs' extensions, none trusted. */
+    facts?: Partial<ServerFacts>;
 }
+
+/** Extensions the test configs ask for. */
+const OFFERED = ["vector", "uuid-ossp", "pg_trgm", "btree_gin", "pgcrypto", "citext", "hstore"];
+
+export const SUPERUSER_FACTS: ServerFacts = {
+    superuser: true,
+    eventTriggers: true,
+    available: new Map(OFFERED.map((name) => [name, { trusted: false }])),
+    settings: {},
+    foreignRoles: [],
+};
 
 function installProbes(world: World): void {
     setProbes({
@@ -164,7 +178,12 @@ function installProbes(world: World): void {
             world.seen?.push(admin);
             return world.unreachable
                 ? { reachable: false, ...world.unreachable }
-                : { reachable: true, databases: new Set(world.databases ?? []), roles: new Set(world.roles ?? []) };
+                : {
+                      reachable: true,
+                      databases: new Set(world.databases ?? []),
+                      roles: new Set(world.roles ?? []),
+                      facts: { ...SUPERUSER_FACTS, ...world.facts },
+                  };
         },
         network: async () => world.network,
     });
@@ -203,7 +222,9 @@ async function runProgram(config: Record<string, unknown>, secrets: Record<strin
 export async function runFailingStack(
     config: Record<string, unknown>,
     secrets: Record<string, string> = {},
+    world: World = {},
 ): Promise<{ error: unknown; registered: number }> {
+    installProbes(world);
     await installMocks();
     const settings = require("@pulumi/pulumi/runtime/settings");
     const registrations = recordRegistrations(settings.getMonitor());
