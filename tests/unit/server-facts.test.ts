@@ -9,7 +9,7 @@ import { strict as assert } from "node:assert";
 import { type ServerFacts, serverProblems } from "../../src/stack/model/server-facts";
 import { installableByModes, type ServerProfile } from "../../src/stack/model/server-profiles";
 import { configuredConnectionProblem } from "../../src/stack/program/connection-failures";
-import { layoutOf } from "../fixtures/configs";
+import { layoutOf, OWN_DATABASES_CONFIG } from "../fixtures/configs";
 
 const offered = (trusted: string[], untrusted: string[] = []): Map<string, { trusted: boolean }> =>
     new Map([
@@ -27,13 +27,7 @@ const MANAGED: ServerFacts = {
 };
 
 const DEFAULT_LAYOUT = layoutOf({});
-const OWN_DATABASES = layoutOf({
-    modes: {
-        workspace: { schemas: ["public", "agno", "hive"] },
-        agent: { schemas: ["agent"], apiPortPrefix: 3, database: "hive_agent" },
-        genie: { schemas: ["genie"], apiPortPrefix: 4, database: "hive_genie" },
-    },
-});
+const OWN_DATABASES = layoutOf(OWN_DATABASES_CONFIG);
 
 const problems = (profile: ServerProfile, facts: Partial<ServerFacts>, layout = DEFAULT_LAYOUT) =>
     serverProblems({ ...MANAGED, ...facts }, { profile, address: "db:5432", adminUser: "hive_admin", layout });
