@@ -104,7 +104,10 @@ async function probeNetwork(name: string): Promise<NetworkInfo | undefined> {
     }
 }
 
-let probes: Probes = { server: probeServer, network: probeNetwork };
+/** The probes that look at the real server and Docker engine (the integration tests call them directly). */
+export const REAL_PROBES: Probes = { server: probeServer, network: probeNetwork };
+
+let probes: Probes = REAL_PROBES;
 
 export function currentProbes(): Probes {
     return probes;
