@@ -114,10 +114,10 @@ describe("the managed-style server with azure.extensions = vector", function () 
     this.timeout(120_000);
     const context = useManagedServer({ allowList: ["vector"] });
 
-    it("shows the allow-list, and lets the admin create vector but no other extension, in a database it creates", async () => {
+    it("shows the allow-list, and lets the admin create vector but no other extension, in a database it creates from template0 (as the provider does)", async () => {
         const { server } = context;
         assert.deepEqual((await factsOf(server)).settings, { "azure.extensions": "vector" });
-        await withClient(server.adminConfig(), (client) => client.query("CREATE DATABASE allow_list_test"));
+        await withClient(server.adminConfig(), (client) => client.query("CREATE DATABASE allow_list_test TEMPLATE template0"));
         try {
             await withClient(server.adminConfig("allow_list_test"), async (client) => {
                 await client.query("CREATE EXTENSION vector");
