@@ -15,6 +15,7 @@ import { requirePythonOrSkip } from "../integration/python-client";
 import { parseLibpqUrl } from "../../src/commands/verify/targets";
 import { verifyStack } from "../../src/commands/verify/verify-stack";
 import { validateStackOutputs } from "../../src/commands/common/stack-outputs";
+import { bringUp } from "../../src/commands/up/bring-up";
 import { assertRowsIntact, assertVerifyPasses, writeRows } from "./data";
 import { EngineStack, previewChanges, requireEngineOrSkip } from "./engine";
 import { assertAppsStart, assertNothingChanged, assertVerifiedTlsEverywhere } from "./managed-checks";
@@ -113,9 +114,9 @@ function dayTwo(engine: EngineStack): void {
         await assertVerifyPasses(after);
     });
 
-    it("destroy keeps the databases and roles; up takes them over with working credentials", async () => {
+    it("destroy keeps the databases and roles; npm run up takes them over with working credentials", async () => {
         await engine.stack.destroy(quiet);
-        await engine.stack.up(quiet);
+        await bringUp(engine.stack, { log: () => undefined });
         const outputs = await engine.outputs();
         await assertRowsIntact(outputs);
         await assertVerifyPasses(outputs);
