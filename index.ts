@@ -21,13 +21,17 @@ const config = parseConfig(values, secretKeys);
 const layout = resolveLayout(config);
 
 export = async () => {
-    const credentials = new Credentials(COMPONENT.credentials, { modes: layout.modes });
     const server = await serverFor(config);
+    // An existing server is probed before anything is registered: a certificate the config does not
+    // trust or a profile the server does not live up to stops `up` with nothing changed, the state
+    // included. The stack's own container must be up before it can be probed.
+    const probedFirst = server.ready.length === 0 ? await existingObjects(server, layout, config.adoptDatabases) : undefined;
+    const credentials = new Credentials(COMPONENT.credentials, { modes: layout.modes });
     const database = new HiveDatabase(COMPONENT.database, {
         connection: server.login,
         layout,
         rolePasswords: credentials.rolePasswords,
-        existing: await existingObjects(server, layout, config.adoptDatabases),
+        existing: probedFirst ?? (await existingObjects(server, layout, config.adoptDatabases)),
         serverReady: server.ready,
     });
 

@@ -7,31 +7,16 @@ import { strict as assert } from "node:assert";
 import { execFile } from "node:child_process";
 import { promisify } from "node:util";
 
-import type { EngineEvent } from "@pulumi/pulumi/automation";
-
 import { bringDown } from "../../src/commands/down/bring-down";
 import { bringUp } from "../../src/commands/up/bring-up";
 import { assertRowsIntact, assertVerifyPasses, writeRows } from "./data";
-import { EngineStack, requireEngineOrSkip } from "./engine";
+import { EngineStack, previewChanges, requireEngineOrSkip } from "./engine";
 
 const run = promisify(execFile);
 const quiet = { log: () => undefined };
 
 async function containerId(name: string): Promise<string> {
     return (await run("docker", ["inspect", "--format", "{{.Id}}", name])).stdout.trim();
-}
-
-/** The resources (not providers) a preview would change, each with its operations (a replacement has several). */
-async function previewChanges(stack: EngineStack): Promise<Record<string, string[]>> {
-    const ops: Record<string, string[]> = {};
-    const onEvent = (event: EngineEvent) => {
-        const metadata = event.resourcePreEvent?.metadata;
-        // Providers re-read the stack config (the dynamic one takes it all): not a resource change.
-        if (metadata && metadata.op !== "same" && !metadata.type.startsWith("pulumi:providers:"))
-            (ops[metadata.urn.split("::").pop() ?? metadata.urn] ??= []).push(metadata.op);
-    };
-    await stack.stack.preview({ color: "never", onEvent });
-    return ops;
 }
 
 describe("engine: the dev stack's container, day 1", function () {

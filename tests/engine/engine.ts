@@ -2,7 +2,9 @@
  * The real Pulumi engine for the engine tests (src/commands/bench/scratch-stack.ts), and the one-line skip
  * where it is absent.
  */
-import { engineUnavailableReason } from "../../src/commands/bench/scratch-stack";
+import type { EngineEvent } from "@pulumi/pulumi/automation";
+
+import { engineUnavailableReason, type EngineStack } from "../../src/commands/bench/scratch-stack";
 
 export { ENGINE_IMAGE, EngineStack, type EngineStackOptions } from "../../src/commands/bench/scratch-stack";
 
@@ -12,4 +14,17 @@ export async function requireEngineOrSkip(context: Mocha.Context): Promise<void>
     if (reason === undefined) return;
     console.log(`      skipping ${context.test?.parent?.title ?? "engine suite"}: ${reason}`);
     context.skip();
+}
+
+/** The resources (not providers) a preview would change, each with its operations (a replacement has several). */
+export async function previewChanges(stack: EngineStack): Promise<Record<string, string[]>> {
+    const ops: Record<string, string[]> = {};
+    const onEvent = (event: EngineEvent) => {
+        const metadata = event.resourcePreEvent?.metadata;
+        // Providers re-read the stack config (the dynamic one takes it all): not a resource change.
+        if (metadata && metadata.op !== "same" && !metadata.type.startsWith("pulumi:providers:"))
+            (ops[metadata.urn.split("::").pop() ?? metadata.urn] ??= []).push(metadata.op);
+    };
+    await stack.stack.preview({ color: "never", onEvent });
+    return ops;
 }

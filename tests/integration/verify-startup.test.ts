@@ -4,12 +4,23 @@
  */
 import { strict as assert } from "node:assert";
 
+import { layoutOf, OWN_DATABASES_CONFIG } from "../fixtures/configs";
 import type { Step } from "../fixtures/stack-plan";
 import { type Breakage, DEFAULT_LAYOUT, itFailsExactly, keysWith, useVerifyServer } from "./verify-server";
 
 /** `sql` run by `role` (the admin may SET ROLE to any role), in the hive database. */
 const asRole = (role: string, sql: string): Step[] => [{ database: "hive", sql: `SET ROLE ${role}; ${sql}; RESET ROLE;` }];
 const inPostgres = (sql: string): Step[] => [{ database: "postgres", sql }];
+
+/** A superuser's event trigger that refuses every new extension but pg_trgm, as an allow-list would. */
+const ALLOW_ONLY_PG_TRGM = `
+CREATE FUNCTION public.allow_only_pg_trgm() RETURNS event_trigger LANGUAGE plpgsql AS $$
+BEGIN
+    IF EXISTS (SELECT FROM pg_event_trigger_ddl_commands() WHERE command_tag = 'CREATE EXTENSION' AND object_identity <> 'pg_trgm') THEN
+        RAISE EXCEPTION 'extension is not allow-listed';
+    END IF;
+END $$;
+CREATE EVENT TRIGGER allow_only_pg_trgm ON ddl_command_end WHEN TAG IN ('CREATE EXTENSION') EXECUTE FUNCTION public.allow_only_pg_trgm()`;
 
 // prettier-ignore
 const BREAKAGES: Breakage[] = [
@@ -45,6 +56,12 @@ const BREAKAGES: Breakage[] = [
         fails: ["startup-schemas agent", "startup-schemas genie", "startup-schemas workspace"],
     },
     {
+        // An allow-list (Azure's azure.extensions) refusing all but one: the first mode of the database finds it.
+        title: "the guard is gone and an allow-list lets pg_trgm through",
+        sql: [{ database: "hive", sql: `DROP EVENT TRIGGER hive_db_extension_guard; ${ALLOW_ONLY_PG_TRGM}` }],
+        fails: ["startup-schemas workspace"],
+    },
+    {
         title: "the guard is gone and hive_agent installed the trusted extension citext into workspace's hive schema",
         sql: [{ database: "hive", sql: "DROP EVENT TRIGGER hive_db_extension_guard" }, ...asRole("hive_agent", "CREATE EXTENSION citext SCHEMA hive")],
         fails: ["startup-schemas agent", "startup-schemas genie", "startup-schemas workspace", "unmanaged-objects agent"],
@@ -62,10 +79,13 @@ describe("verify: schema creation at startup, and what the CREATE privilege allo
         assert.equal(rows.length, 2 * DEFAULT_LAYOUT.modes.length);
         assert.deepEqual(keysWith(rows, "fail"), []);
         const workspace = rows.find((result) => result.id === "startup-schemas" && result.subject === "workspace");
+        // The first mode of a database tries every trusted extension the server offers, the others one.
         assert.match(
             workspace?.detail ?? "",
-            /^CREATE SCHEMA IF NOT EXISTS public, agno, hive succeeds; a new schema stays private; CREATE EXTENSION refused$/,
+            /^CREATE SCHEMA IF NOT EXISTS public, agno, hive succeeds; a new schema stays private; CREATE EXTENSION of \d+ trusted extensions refused$/,
         );
+        const agent = rows.find((result) => result.id === "startup-schemas" && result.subject === "agent");
+        assert.match(agent?.detail ?? "", /; CREATE EXTENSION citext refused$/);
     });
 
     it("lets a mode role run Agno's CREATE EXTENSION IF NOT EXISTS vector, and refuses it any new extension", async () => {
@@ -94,4 +114,22 @@ describe("verify: schema creation at startup, and what the CREATE privilege allo
     });
 
     itFailsExactly(server, DEFAULT_LAYOUT, BREAKAGES);
+});
+
+describe("verify: trusted extensions where nothing refuses them, each mode alone in its database", function () {
+    this.timeout(600_000);
+    const layout = layoutOf(OWN_DATABASES_CONFIG);
+    const server = useVerifyServer([layout]);
+    const withoutGuard: Step[] = layout.databases.map((database) => ({ database, sql: "DROP EVENT TRIGGER hive_db_extension_guard" }));
+
+    it("passes, saying the extensions are allowed in the mode's own database only", async () => {
+        await server.apply(layout, withoutGuard);
+        const results = await server.verify(server.outputs(layout));
+        assert.deepEqual(keysWith(results, "fail"), []);
+        const agent = results.find((result) => result.id === "startup-schemas" && result.subject === "agent");
+        assert.match(
+            agent?.detail ?? "",
+            /CREATE EXTENSION of \d+ trusted extensions: citext, .* allowed, in its own database hive_agent only/,
+        );
+    });
 });

@@ -13,7 +13,7 @@ import { DEFAULT_CONFIG, layoutOf, SEED_004_CONFIG, SHARED_KNOWLEDGE_CONFIG } fr
 import { guardsOf, runStack, type StackRun } from "./harness";
 import { reveal } from "../fixtures/pulumi-values";
 
-const SERVER = { server: { host: "db.example.com", sslmode: "verify-full", superuser: false } };
+const SERVER = { server: { host: "db.example.com", sslmode: "verify-full", sslrootcert: "system", profile: "azure" } };
 
 const list = (values: readonly string[] | undefined) => (values ?? []).join(",");
 
@@ -23,7 +23,9 @@ function planLines(plan: DatabasePlan): string[] {
         ...plan.databases.map((database) => `database ${database}`),
         ...plan.schemas.map(({ database, schema, owner }) => `schema ${database}.${schema} owner ${owner ?? "(admin)"}`),
         ...plan.extensions.map(({ database, extension, schema }) => `extension ${database} ${extension} in ${schema}`),
-        ...plan.guards.map(({ database, schema }) => `guard ${database}: ${extensionGuardSql(schema).length} statements in ${schema}`),
+        ...plan.guards.map(
+            ({ database, schema, admin }) => `guard ${database}: ${extensionGuardSql(schema, admin).length} statements in ${schema}`,
+        ),
         ...plan.roles.map((mode) => `role ${mode.role} limit ${mode.connectionLimit} path ${list(mode.searchPath)}`),
         ...plan.grants.map((g) => `grant ${g.role} ${g.database} ${g.schema ?? "-"} ${g.objectType}: ${list(g.privileges)}`),
         ...plan.defaultPrivileges.map(
@@ -41,7 +43,7 @@ function registeredLines(run: StackRun): string[] {
         ...each(TYPE.extension, (i) => `extension ${i.database} ${i.name} in ${i.schema}`),
         ...guardsOf(run).map(({ inputs: i }) => {
             const schema = /CREATE OR REPLACE FUNCTION "([^"]+)"\./.exec(i.statements[0])?.[1];
-            assert.deepEqual(i.statements, extensionGuardSql(schema ?? "?"));
+            assert.deepEqual(i.statements, extensionGuardSql(schema ?? "?", "hive_admin"));
             return `guard ${i.database}: ${i.statements.length} statements in ${schema}`;
         }),
         ...each(TYPE.role, (i) => `role ${i.name} limit ${i.connectionLimit} path ${list(i.searchPaths)}`),
@@ -57,7 +59,7 @@ const CASES: Array<[string, Record<string, unknown>, boolean]> = [
     ["the default layout", DEFAULT_CONFIG, true],
     ["a shared knowledge database", SHARED_KNOWLEDGE_CONFIG, true],
     ["seed 004's three databases", SEED_004_CONFIG, true],
-    ["a managed server (no superuser: no guard)", SERVER, false],
+    ["a managed server with no event triggers (azure: no guard)", SERVER, false],
 ];
 
 describe("the database plan is what the program declares", () => {

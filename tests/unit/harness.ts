@@ -6,7 +6,9 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as path from "path";
 import { engineConfig, TEST_ADMIN_PASSWORD } from "../fixtures/configs";
-import { type AdminCredentials, type NetworkInfo, setProbes } from "../../src/stack/program/probes";
+
+export type { World } from "../fixtures/probe-world";
+import { installProbes, type World } from "../fixtures/probe-world";
 import { TYPE } from "../../src/stack/resources";
 
 export interface RecordedResource {
@@ -147,29 +149,6 @@ function stackRun(resources: RecordedResource[], outputs: Record<string, any>): 
     };
 }
 
-/** What the program's probes find (src/stack/program/probes.ts): by default an empty server and no network. */
-export interface World {
-    databases?: string[];
-    roles?: string[];
-    /** The server does not answer (with this error code, e.g. 28P01). */
-    unreachable?: { reason: string; code?: string };
-    network?: NetworkInfo;
-    /** Filled with every admin login the program's server probe was given. */
-    seen?: AdminCredentials[];
-}
-
-function installProbes(world: World): void {
-    setProbes({
-        server: async (admin) => {
-            world.seen?.push(admin);
-            return world.unreachable
-                ? { reachable: false, ...world.unreachable }
-                : { reachable: true, databases: new Set(world.databases ?? []), roles: new Set(world.roles ?? []) };
-        },
-        network: async () => world.network,
-    });
-}
-
 /** Runs index.ts under mocks with this config (and these secret config values) in this world. */
 export async function runStack(
     config: Record<string, unknown> = {},
@@ -203,7 +182,9 @@ async function runProgram(config: Record<string, unknown>, secrets: Record<strin
 export async function runFailingStack(
     config: Record<string, unknown>,
     secrets: Record<string, string> = {},
+    world: World = {},
 ): Promise<{ error: unknown; registered: number }> {
+    installProbes(world);
     await installMocks();
     const settings = require("@pulumi/pulumi/runtime/settings");
     const registrations = recordRegistrations(settings.getMonitor());

@@ -7,7 +7,7 @@ import { strict as assert } from "assert";
 import { needsOrdering, planPrivileges, privilegeObject } from "../../src/stack/model/privileges";
 import { layoutOf, SEED_004_CONFIG } from "../fixtures/configs";
 import { extensionGuardSql } from "../../src/stack/model/extension-guard-sql";
-import { guardsOf, lastRegisteredTypes, runStack, type StackRun } from "./harness";
+import { guardsOf, lastRegisteredTypes, runFailingStack, runStack, type StackRun } from "./harness";
 import { isSecretInput } from "../fixtures/pulumi-values";
 import { TYPE } from "../../src/stack/resources";
 
@@ -127,6 +127,26 @@ describe("a server that should answer and does not", () => {
     });
 });
 
+describe("an existing server the config cannot use", () => {
+    const server = { host: "db.example.com", sslmode: "verify-full", sslrootcert: "/etc/hive/ca.pem" };
+
+    it("stops the program before it registers anything when the certificate is not the configured CA's", async () => {
+        const unreachable = { reason: "self-signed certificate in certificate chain", code: "SELF_SIGNED_CERT_IN_CHAIN" };
+        const { error, registered } = await runFailingStack({ server }, {}, { unreachable });
+        assert.match(
+            String(error),
+            /nothing was changed:\n {2}- hive-db:server.sslrootcert: the certificate of db.example.com:5432 is not signed/,
+        );
+        assert.equal(registered, 0);
+    });
+
+    it("stops the program before it registers anything when the server is not what the profile says", async () => {
+        const { error, registered } = await runFailingStack({ server }, {}, { facts: { superuser: false } });
+        assert.match(String(error), /hive-db:server.profile: "superuser" \(the default\), but hive_admin is not a superuser/);
+        assert.equal(registered, 0);
+    });
+});
+
 describe("the extension guard", () => {
     it("is installed in every managed database, after its extensions schema, with the admin's secret password", async () => {
         const run = await runStack(SEED_004_CONFIG);
@@ -137,7 +157,7 @@ describe("the extension guard", () => {
             "hive-database-guard-qradar_vectors",
         ]);
         for (const guard of guards) {
-            assert.deepEqual(guard.inputs.statements, extensionGuardSql("extensions"));
+            assert.deepEqual(guard.inputs.statements, extensionGuardSql("extensions", "hive_admin"));
             assert.ok(isSecretInput(guard.inputs.url), `${guard.name}: the admin's URL is a secret`);
             assert.equal(guard.retainOnDelete, true);
             const database = guard.name.replace("hive-database-guard-", "");
@@ -146,8 +166,24 @@ describe("the extension guard", () => {
         }
     });
 
-    it("is left out where the admin is not a superuser (event triggers need one)", async () => {
-        const run = await runStack({ server: { host: "db.internal", superuser: false } });
-        assert.deepEqual(guardsOf(run), []);
+    it("is left out on the profiles whose admin may not create event triggers (azure, generic)", async () => {
+        // vector is trusted there, the one way such an admin may create it, and the only trusted extension.
+        const managed = { superuser: false, eventTriggers: false, available: new Map([["vector", { trusted: true }]]) };
+        for (const server of [
+            { host: "db.internal", profile: "generic" },
+            { host: "db.internal", profile: "azure", sslmode: "verify-full", sslrootcert: "system" },
+        ]) {
+            const run = await runStack({ server }, {}, { facts: managed });
+            assert.deepEqual(guardsOf(run), [], server.profile);
+        }
+    });
+
+    it("is installed by a managed admin that may create event triggers (rds, cloudsql), letting that admin through", async () => {
+        for (const profile of ["rds", "cloudsql"]) {
+            const server = { host: "db.internal", profile, sslmode: "verify-full", sslrootcert: "system" };
+            const run = await runStack({ server, adminUser: "postgres" }, {}, { facts: { superuser: false, eventTriggers: true } });
+            const [guard] = guardsOf(run);
+            assert.deepEqual(guard.inputs.statements, extensionGuardSql("extensions", "postgres"), profile);
+        }
     });
 });

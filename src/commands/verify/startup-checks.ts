@@ -8,6 +8,7 @@
  */
 import { type Client, escapeIdentifier as id } from "pg";
 
+import { checkExtensionCreation } from "./extension-checks";
 import { type CheckResult, resultFor } from "./results";
 import { attempt, inRolledBackTransaction, probeName, refusalProblem } from "./sql";
 import type { ModeTarget } from "./targets";
@@ -44,39 +45,24 @@ async function newSchemaProblems(client: Client, target: ModeTarget, others: rea
     return problems;
 }
 
-/**
- * CREATE on the database would also let the role create a trusted extension anywhere, even in
- * another mode's schema: the stack's extension guard must refuse it (src/stack/model/extension-guard-sql.ts).
- * Tried with a trusted extension the server has and the database lacks; none: nothing to try.
- */
-async function extensionProblems(client: Client, target: ModeTarget): Promise<string[]> {
-    const { rows } = await client.query<{ name: string }>(
-        `SELECT name FROM pg_available_extension_versions v
-         WHERE trusted AND NOT EXISTS (SELECT FROM pg_extension e WHERE e.extname = v.name)
-         ORDER BY name = 'citext' DESC, name LIMIT 1`,
-    );
-    if (rows.length === 0) return [];
-    const statement = `CREATE EXTENSION ${id(rows[0].name)} SCHEMA ${id(target.schemas[0])}`;
-    const problem = refusalProblem(await attempt(client, statement), statement);
-    return problem ? [problem] : [];
-}
-
 /** `CREATE SCHEMA IF NOT EXISTS` succeeds for each of the mode's own schemas, in a rolled-back transaction. */
 export async function checkStartupSchemas(client: Client, target: ModeTarget, all: readonly ModeTarget[]): Promise<CheckResult> {
     const result = resultFor("startup-schemas", target.mode);
     const others = all.filter((other) => other.mode !== target.mode);
-    const problems = await inRolledBackTransaction(client, async () => {
+    const { problems, extensions } = await inRolledBackTransaction(client, async () => {
         const found: string[] = [];
         for (const schema of target.schemas) {
             const outcome = await attempt(client, `CREATE SCHEMA IF NOT EXISTS ${id(schema)}`);
             if (!outcome.allowed) found.push(`CREATE SCHEMA IF NOT EXISTS ${schema} failed: ${outcome.message}`);
         }
-        return [...found, ...(await newSchemaProblems(client, target, others)), ...(await extensionProblems(client, target))];
+        found.push(...(await newSchemaProblems(client, target, others)));
+        const extensions = await checkExtensionCreation(client, target, all);
+        return { problems: [...found, ...extensions.problems], extensions };
     });
     return problems.length === 0
         ? result(
               "pass",
-              `CREATE SCHEMA IF NOT EXISTS ${target.schemas.join(", ")} succeeds; a new schema stays private; CREATE EXTENSION refused`,
+              `CREATE SCHEMA IF NOT EXISTS ${target.schemas.join(", ")} succeeds; a new schema stays private; ${extensions.note}`,
           )
         : result("fail", problems.join("; "));
 }

@@ -1,5 +1,6 @@
 import type * as pulumi from "@pulumi/pulumi";
 
+import type { ServerProfile } from "../model/server-profiles";
 import type { SslMode } from "../model/urls";
 
 /** How the database layer (the provider, the extension guard) logs in as the admin. */
@@ -15,8 +16,9 @@ export interface AdminConnectionArgs {
     /** Database the provider connects to for server-wide statements. @default "postgres" */
     maintenanceDatabase: pulumi.Input<string>;
     /**
-     * False for managed servers whose admin is not a true superuser. Decides which resources exist
-     * (the extension guard needs a superuser), so it is a plain value. @default true
+     * What kind of server it is (src/stack/model/server-profiles.ts). Decides which resources exist
+     * (the extension guard, where the profile's admin may create event triggers), so it is a plain
+     * value. @default "superuser"
      */
-    superuser: boolean;
+    profile: ServerProfile;
 }

@@ -1,7 +1,8 @@
 /**
  * The extension guard (src/stack/model/extension-guard-sql.ts) as a resource: the postgresql provider has no event
- * trigger resource, so a dynamic provider runs the guard's statements as the admin. It needs a
- * superuser (event triggers do); kept on delete like everything in the database.
+ * trigger resource, so a dynamic provider runs the guard's statements as the admin. It needs an
+ * admin who may create event triggers (a superuser, or RDS's and Cloud SQL's platform roles); kept
+ * on delete like everything in the database.
  */
 import * as pulumi from "@pulumi/pulumi";
 
@@ -9,8 +10,8 @@ import { libpqUrl } from "../model/urls";
 import type { AdminConnectionArgs } from "./admin-connection";
 
 export interface ExtensionGuardArgs {
-    /** The admin's login (the guard needs a superuser). */
-    connection: Omit<AdminConnectionArgs, "maintenanceDatabase" | "superuser">;
+    /** The admin's login (one who may create event triggers: a superuser, or a managed service's admin). */
+    connection: Omit<AdminConnectionArgs, "maintenanceDatabase" | "profile">;
     /** The guarded database. */
     database: pulumi.Input<string>;
     /** What installs or refreshes the guard, in order (src/stack/model/extension-guard-sql.ts). */

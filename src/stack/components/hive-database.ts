@@ -5,6 +5,7 @@ import { type DatabasePlan, type ExtensionSpec, type GuardSpec, planDatabaseLaye
 import { extensionGuardSql } from "../model/extension-guard-sql";
 import type { Layout, ModeLayout } from "../model/layout";
 import { type DefaultPrivilegeSpec, type GrantSpec, needsOrdering, privilegeObject, PUBLIC_ROLE } from "../model/privileges";
+import { PROFILE_TRAITS } from "../model/server-profiles";
 import { databaseChild, TYPE } from "../resources";
 import type { AdminConnectionArgs } from "./admin-connection";
 import { ExtensionGuard } from "./extension-guard";
@@ -66,12 +67,13 @@ export class HiveDatabase extends pulumi.ComponentResource {
                 database: connection.maintenanceDatabase,
                 sslmode: connection.sslmode,
                 sslrootcert: connection.sslrootcert,
-                superuser: connection.superuser,
+                // Off for a managed admin: the provider then skips what needs a superuser (reading role passwords back).
+                superuser: connection.profile === "superuser",
                 connectTimeout: 30,
             },
             { parent: this, dependsOn: args.serverReady },
         );
-        const plan = planDatabaseLayer(args.layout, { guard: connection.superuser });
+        const plan = planDatabaseLayer(args.layout, { guard: PROFILE_TRAITS[connection.profile].protection === "guard" });
         const childOpts = { parent: this, provider: this.provider, ...KEEP };
 
         plan.databases.forEach((database) => this.createDatabase(database, existing.databases.has(database), childOpts));
@@ -141,12 +143,12 @@ export class HiveDatabase extends pulumi.ComponentResource {
     /**
      * Refuses CREATE EXTENSION to the mode roles in this database (src/stack/model/extension-guard-sql.ts).
      * Its function lives in the extensions schema; it need not wait for the extensions (the admin who
-     * creates them is a superuser, whom the guard lets through).
+     * creates them is a superuser or the admin the guard names, whom it lets through).
      */
-    private createGuard({ database, schema }: GuardSpec, connection: AdminConnectionArgs) {
+    private createGuard({ database, schema, admin }: GuardSpec, connection: AdminConnectionArgs) {
         new ExtensionGuard(
             databaseChild.guard(this.resourceName, database),
-            { connection, database: this.databases[database], statements: extensionGuardSql(schema) },
+            { connection, database: this.databases[database], statements: extensionGuardSql(schema, admin) },
             { parent: this, dependsOn: [this.schemaResource(database, schema)], ...KEEP },
         );
     }

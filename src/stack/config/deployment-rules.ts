@@ -3,6 +3,7 @@
  * applies to one of them; one set where it does nothing is an error, not a silent no-op.
  */
 import { isLoopback, managedDatabases } from "../model/naming";
+import { PROFILE_TRAITS } from "../model/server-profiles";
 import { keyOf } from "./keys";
 import type { RuleContext } from "./rule-context";
 import type { HiveDbConfig } from "./schema";
@@ -66,4 +67,32 @@ export function serverRules(config: HiveDbConfig): string[] {
         );
     }
     return problems;
+}
+
+/** The sslmodes that check the server's certificate against sslrootcert. */
+const VERIFYING_MODES = new Set(["verify-ca", "verify-full"]);
+
+/**
+ * A managed service requires TLS and signs its servers' certificates with its own CA: its URLs must
+ * check that certificate (verify-full, or verify-ca where the certificate does not name the address
+ * the apps dial), against the service's CA bundle in `sslrootcert`.
+ */
+export function managedTlsRules(config: HiveDbConfig): string[] {
+    if (!config.server) return [];
+    const { profile, sslmode, sslrootcert } = config.server;
+    const traits = PROFILE_TRAITS[profile];
+    if (!traits.verifiedTls) return [];
+    if (!VERIFYING_MODES.has(sslmode)) {
+        return [
+            `${keyOf("server.sslmode")}: "${sslmode}" does not check the certificate of ${traits.service} (profile "${profile}"): ` +
+                `a man in the middle could answer; use verify-full (or verify-ca) with ${keyOf("server.sslrootcert")} set to the service's CA bundle`,
+        ];
+    }
+    if (sslrootcert === undefined) {
+        return [
+            `${keyOf("server.sslrootcert")}: required with profile "${profile}": the path of ${traits.service}'s CA bundle on the ` +
+                'client machines (or "system" if their trusted roots include it)',
+        ];
+    }
+    return [];
 }

@@ -3,7 +3,7 @@
  * the key that causes it (`hive-db:modes.agent.role: ...`) and what would be valid.
  */
 import { apiPortFor, apiPortKeyFor, databaseFor, isLocalHost, managedDatabases, roleNameFor } from "../model/naming";
-import { containerKeysWithServerRules, containerRules, serverRules } from "./deployment-rules";
+import { containerKeysWithServerRules, containerRules, managedTlsRules, serverRules } from "./deployment-rules";
 import { identifierProblem } from "./identifiers";
 import { keyOf, modeKey } from "./keys";
 import type { Rule, RuleContext } from "./rule-context";
@@ -161,6 +161,7 @@ const RULES: readonly Rule[] = [
     containerKeysWithServerRules,
     containerRules,
     serverRules,
+    managedTlsRules,
 ];
 
 /** Every cross-field problem, in rule order. */

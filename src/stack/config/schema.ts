@@ -7,6 +7,7 @@ import * as path from "path";
 import { z } from "zod";
 import { DATA_MOUNT_PATH } from "../model/server-process";
 import { dataDirectoryProblem, dockerNameProblem, imageReferenceProblem, networkNameProblem } from "./docker-names";
+import { SERVER_PROFILES } from "../model/server-profiles";
 import { SSL_MODES } from "../model/urls";
 import { canonicalHost, serverHostProblem, sslRootCertProblem } from "./hosts";
 import { databaseNameProblem, extensionNameProblem, identifierProblem, roleNameProblem } from "./identifiers";
@@ -36,14 +37,16 @@ const port = z
 const positiveInt = z.number().int("must be a whole number").min(1, "must be at least 1");
 const rotationCounter = z.number().int("must be a whole number").min(0, "must be 0 or more");
 
-/** A strict object whose unknown-key error names the keys that would be valid. */
-function strictObject<Shape extends z.ZodRawShape>(shape: Shape) {
+/**
+ * A strict object whose unknown-key error names the keys that would be valid, and what replaced a
+ * key that earlier versions accepted (`replaced`: old key → what to write instead).
+ */
+function strictObject<Shape extends z.ZodRawShape>(shape: Shape, replaced: Readonly<Record<string, string>> = {}) {
     const validKeys = Object.keys(shape).join(", ");
+    const named = (key: string) => (Object.hasOwn(replaced, key) ? `"${key}" (${replaced[key]})` : `"${key}"`);
     return z.strictObject(shape, {
         error: (issue) =>
-            issue.code === "unrecognized_keys"
-                ? `unknown key(s) ${issue.keys.map((k) => `"${k}"`).join(", ")}; valid keys: ${validKeys}`
-                : undefined,
+            issue.code === "unrecognized_keys" ? `unknown key(s) ${issue.keys.map(named).join(", ")}; valid keys: ${validKeys}` : undefined,
     });
 }
 
@@ -121,20 +124,25 @@ const containerSchema = strictObject({
     waitTimeoutSeconds: positiveInt.default(180),
 });
 
-const externalServerSchema = strictObject({
-    host: checkedName(serverHostProblem).transform(canonicalHost),
-    port: port.default(5432),
-    /** libpq sslmode of the provider and of every URL. */
-    sslmode: z.enum(SSL_MODES).default("require"),
-    /** Root certificate file on the client machines, or `system`: in every URL, the `.env` bodies and the provider. */
-    sslrootcert: checkedName(sslRootCertProblem).optional(),
-    /** Database the provider connects to for server-wide statements. */
-    maintenanceDatabase: identifier
-        .refine((name) => name !== "template0", '"template0" does not accept connections; use "postgres" or another existing database')
-        .default("postgres"),
-    /** Set false for managed servers whose admin is not a true superuser (RDS, Cloud SQL). */
-    superuser: z.boolean().default(true),
-});
+const externalServerSchema = strictObject(
+    {
+        host: checkedName(serverHostProblem).transform(canonicalHost),
+        port: port.default(5432),
+        /** libpq sslmode of the provider and of every URL. */
+        sslmode: z.enum(SSL_MODES).default("require"),
+        /** Root certificate file on the client machines, or `system`: in every URL, the `.env` bodies and the provider. */
+        sslrootcert: checkedName(sslRootCertProblem).optional(),
+        /** Database the provider connects to for server-wide statements. */
+        maintenanceDatabase: identifier
+            .refine((name) => name !== "template0", '"template0" does not accept connections; use "postgres" or another existing database')
+            .default("postgres"),
+        /** What kind of server it is: decides what keeps the modes apart there (src/stack/model/server-profiles.ts). */
+        profile: z.enum(SERVER_PROFILES).default("superuser"),
+    },
+    {
+        superuser: "replaced by profile: superuser: false is profile rds, cloudsql, azure or generic",
+    },
+);
 
 /** Seeds 000-003: workspace owns public/agno/hive on the base port; agent and genie are prefixed. */
 const DEFAULT_MODES = {

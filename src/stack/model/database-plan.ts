@@ -25,6 +25,8 @@ export interface GuardSpec {
     database: string;
     /** Where the guard's function lives: the extensions schema. */
     schema: string;
+    /** The admin it lets create extensions (besides superusers). */
+    admin: string;
 }
 
 export interface DatabasePlan {
@@ -33,7 +35,7 @@ export interface DatabasePlan {
     /** Per database its extensions schema first, then each mode's schemas. */
     schemas: SchemaSpec[];
     extensions: ExtensionSpec[];
-    /** One per database where the admin is a superuser (event triggers need one); none otherwise. */
+    /** One per database where the admin may create event triggers (the profile says so); none otherwise. */
     guards: GuardSpec[];
     roles: ModeLayout[];
     grants: GrantSpec[];
@@ -55,7 +57,7 @@ export function planDatabaseLayer(layout: Layout, options: { guard: boolean }): 
         extensions: databases.flatMap((database) =>
             layout.extensions.map((extension) => ({ database, extension, schema: extensionsSchema })),
         ),
-        guards: options.guard ? databases.map((database) => ({ database, schema: extensionsSchema })) : [],
+        guards: options.guard ? databases.map((database) => ({ database, schema: extensionsSchema, admin: layout.adminUser })) : [],
         roles: [...modes],
         grants,
         defaultPrivileges,

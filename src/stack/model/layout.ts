@@ -22,6 +22,8 @@ export interface ModeLayout {
 }
 
 export interface Layout {
+    /** The admin the database layer runs as (the extension guard lets it create extensions). */
+    adminUser: string;
     /** Every database the stack manages, the main one first. */
     databases: string[];
     extensions: string[];
@@ -42,7 +44,13 @@ export function resolveLayout(config: HiveDbConfig): Layout {
         passwordRotation: mode.passwordRotation,
         apiKeyRotation: mode.apiKeyRotation,
     }));
-    return { databases: managedDatabases(config), extensions: [...config.extensions], extensionsSchema: config.extensionsSchema, modes };
+    return {
+        adminUser: config.adminUser,
+        databases: managedDatabases(config),
+        extensions: [...config.extensions],
+        extensionsSchema: config.extensionsSchema,
+        modes,
+    };
 }
 
 /** A map keyed by mode name, in the layout's mode order. */

@@ -70,7 +70,7 @@ function databaseSql(plan: DatabasePlan, database: string): string {
             ({ extension, schema }) => `CREATE EXTENSION IF NOT EXISTS ${id(extension)} SCHEMA ${id(schema)};`,
         ),
         ...modeSchemas.flatMap(schemaSql),
-        ...inDatabase(plan.guards).flatMap((guard) => extensionGuardSql(guard.schema).map((statement) => `${statement};`)),
+        ...inDatabase(plan.guards).flatMap((guard) => extensionGuardSql(guard.schema, guard.admin).map((statement) => `${statement};`)),
         // Database-level grants are the same statement in any database; run them with the rest.
         ...inDatabase(plan.grants).flatMap(grantSql),
         ...inDatabase(plan.defaultPrivileges).flatMap(defaultPrivilegeSql),

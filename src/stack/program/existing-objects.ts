@@ -3,10 +3,14 @@
  * them over (`import`) instead of failing on CREATE: after `pulumi destroy` (which keeps them with the
  * data), after a lost state, or on an existing server. In `up` this waits for the server to be
  * declared and healthy; a server that should answer and does not stops the program with how to
- * repair it, before any database resource is touched.
+ * repair it, before any database resource is touched. So does, in a preview too, a server the
+ * config cannot work with: a certificate the config does not trust, or a profile
+ * (`hive-db:server.profile`) the server does not live up to (src/stack/model/server-facts.ts).
  */
 import * as pulumi from "@pulumi/pulumi";
 import type { Layout } from "../model/layout";
+import { serverProblems } from "../model/server-facts";
+import { configuredConnectionProblem } from "./connection-failures";
 import { currentProbes } from "./probes";
 import type { ServerHandle } from "./server";
 import { settled } from "./settled";
@@ -40,13 +44,22 @@ export async function existingObjects(server: ServerHandle, layout: Layout, adop
     };
     // In `up` a server just started or restarted may still be opening its port.
     const inventory = await currentProbes().server(admin, wanted, pulumi.runtime.isDryRun() ? 0 : SERVER_START_PATIENCE_SECONDS);
+    const address = `${login.host}:${login.port}`;
+    const fail = (problems: string[]) =>
+        new pulumi.RunError(
+            `hive-db: the server at ${address} cannot be used as configured; nothing was changed:\n${problems.map((problem) => `  - ${problem}`).join("\n")}`,
+        );
     if (!inventory.reachable) {
+        const configured = configuredConnectionProblem(inventory, login);
+        if (configured !== undefined) throw fail([configured]);
         const problem = inventory.code === "28P01" ? `the server rejects hive-db:adminPassword for ${login.username}` : inventory.reason;
         const message = `hive-db: cannot reach the server at ${login.host}:${login.port} (${problem}); ${server.repairHint}`;
         if (!pulumi.runtime.isDryRun()) throw new pulumi.RunError(message);
         pulumi.log.warn(`${message}. This preview assumes none of the stack's databases and roles exist yet.`);
         return NOTHING;
     }
+    const problems = serverProblems(inventory.facts, { profile: login.profile, address, adminUser: login.username, layout });
+    if (problems.length > 0) throw fail(problems);
     const missing = adoptDatabases.filter((database) => !inventory.databases.has(database));
     if (missing.length > 0) {
         throw new pulumi.RunError(`hive-db:adoptDatabases: ${missing.join(", ")} does not exist on ${login.host}:${login.port}`);

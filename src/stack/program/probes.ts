@@ -8,7 +8,9 @@ import { execFile } from "node:child_process";
 import { promisify } from "node:util";
 
 import { withSession } from "../../shared/pg-session";
+import type { ServerFacts } from "../model/server-facts";
 import { clientConfigFor, type SslMode } from "../model/urls";
+import { readServerFacts } from "./server-facts";
 
 const run = promisify(execFile);
 
@@ -24,7 +26,8 @@ export interface AdminCredentials {
 }
 
 export type ServerInventory =
-    { reachable: true; databases: ReadonlySet<string>; roles: ReadonlySet<string> } | { reachable: false; reason: string; code?: string };
+    | { reachable: true; databases: ReadonlySet<string>; roles: ReadonlySet<string>; facts: ServerFacts }
+    | { reachable: false; reason: string; code?: string };
 
 export interface Wanted {
     databases: string[];
@@ -38,8 +41,8 @@ export interface NetworkInfo {
 
 export interface Probes {
     /**
-     * Which of `databases` and `roles` exist on the server; retries a server that is still starting
-     * (refused, or "starting up") for up to `patienceSeconds`.
+     * Which of `databases` and `roles` exist on the server, and what the admin may do there;
+     * retries a server that is still starting (refused, or "starting up") for up to `patienceSeconds`.
      */
     server(admin: AdminCredentials, wanted: Wanted, patienceSeconds: number): Promise<ServerInventory>;
     /** The Docker network of that name, or undefined when there is none (or no Docker CLI answers). */
@@ -82,6 +85,7 @@ async function probeOnce(admin: AdminCredentials, wanted: Wanted): Promise<Serve
                 reachable: true,
                 databases: new Set(databases.rows.map((row) => row.name)),
                 roles: new Set(roles.rows.map((row) => row.name)),
+                facts: await readServerFacts(client, wanted.roles),
             };
         });
     } catch (error) {
@@ -100,7 +104,10 @@ async function probeNetwork(name: string): Promise<NetworkInfo | undefined> {
     }
 }
 
-let probes: Probes = { server: probeServer, network: probeNetwork };
+/** The probes that look at the real server and Docker engine (the integration tests call them directly). */
+export const REAL_PROBES: Probes = { server: probeServer, network: probeNetwork };
+
+let probes: Probes = REAL_PROBES;
 
 export function currentProbes(): Probes {
     return probes;

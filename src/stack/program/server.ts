@@ -8,6 +8,7 @@ import { bindMountUser, containerDialHost, volumeNameFor } from "../model/naming
 import type { DockerNames, ServerEndpoint } from "../model/outputs";
 import { currentProbes } from "./probes";
 import { PostgresContainer, type PostgresStorage } from "../components/postgres-container";
+import type { ServerProfile } from "../model/server-profiles";
 import type { SslMode } from "../model/urls";
 import { COMPONENT, containerUrn } from "../resources";
 
@@ -21,8 +22,8 @@ export interface AdminLogin {
     sslmode: SslMode;
     sslrootcert?: string;
     maintenanceDatabase: string;
-    /** False for managed servers whose admin is not a true superuser. */
-    superuser: boolean;
+    /** What kind of server it is: which protection the database layer installs. */
+    profile: ServerProfile;
 }
 
 export interface ServerHandle {
@@ -82,7 +83,7 @@ async function containerServer(config: HiveDbConfig, adminPassword: pulumi.Outpu
             password: adminPassword,
             sslmode: "disable",
             maintenanceDatabase: "postgres",
-            superuser: true,
+            profile: "superuser",
         },
         // The container has no TLS; its URLs stay as they were, without sslmode.
         endpoint: { host: containerDialHost(container), port: container.hostPort },
@@ -109,7 +110,7 @@ function externalServer(server: ExternalServerConfig, adminUser: string, adminPa
             sslmode: server.sslmode,
             sslrootcert: server.sslrootcert,
             maintenanceDatabase: server.maintenanceDatabase,
-            superuser: server.superuser,
+            profile: server.profile,
         },
         endpoint: { host: server.host, port: server.port, sslmode: server.sslmode, sslrootcert: server.sslrootcert },
         ready: [],
