@@ -6,7 +6,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as path from "path";
 import { engineConfig, TEST_ADMIN_PASSWORD } from "../fixtures/configs";
-import { type AdminCredentials, type NetworkInfo, setProbes } from "../../src/stack/program/probes";
+import { type AdminCredentials, type DataLocation, type MajorVersions, type NetworkInfo, setProbes } from "../../src/stack/program/probes";
 import { TYPE } from "../../src/stack/resources";
 
 export interface RecordedResource {
@@ -156,6 +156,10 @@ export interface World {
     network?: NetworkInfo;
     /** Filled with every admin login the program's server probe was given. */
     seen?: AdminCredentials[];
+    /** PostgreSQL majors of the image and the data (default: unknown, no check). */
+    majors?: MajorVersions;
+    /** Filled with every data location the program's major-version probe was given. */
+    seenData?: DataLocation[];
 }
 
 function installProbes(world: World): void {
@@ -167,6 +171,10 @@ function installProbes(world: World): void {
                 : { reachable: true, databases: new Set(world.databases ?? []), roles: new Set(world.roles ?? []) };
         },
         network: async () => world.network,
+        majors: (location) => {
+            world.seenData?.push(location);
+            return world.majors ?? {};
+        },
     });
 }
 
@@ -203,7 +211,9 @@ async function runProgram(config: Record<string, unknown>, secrets: Record<strin
 export async function runFailingStack(
     config: Record<string, unknown>,
     secrets: Record<string, string> = {},
+    world: World = {},
 ): Promise<{ error: unknown; registered: number }> {
+    installProbes(world);
     await installMocks();
     const settings = require("@pulumi/pulumi/runtime/settings");
     const registrations = recordRegistrations(settings.getMonitor());
