@@ -1,11 +1,14 @@
 /**
  * npm run db — the stack's container, day to day (seed 003's postgres status/start/stop/restart/logs),
- * through Docker: never the state or the data.
+ * through Docker: never the state or the data. And the data itself: backup, restore and upgrade,
+ * each a command of its own (`npm run db -- backup --help`) whose logic lives beside it.
  */
-import { CommandError, type CommandSpec, runCommand, usageError } from "../../shared/cli";
+import { CommandError, type CommandSpec, type ExitCode, runCommand, usageError } from "../../shared/cli";
 import { openStack, stackNameOf, stackOption } from "../common/workspace";
 import { containerAction, followLogs, stackContainer } from "./container-actions";
 import { stackStatus } from "./status";
+import { backupCommand } from "./backup/backup-command";
+import { restoreCommand } from "./backup/restore-command";
 
 const ACTIONS = ["status", "start", "stop", "restart", "logs"] as const;
 type Action = (typeof ACTIONS)[number];
@@ -18,11 +21,12 @@ const options = {
 
 export const dbCommand: CommandSpec<typeof options> = {
     name: "db",
-    usage: ["status | start | stop | restart", "logs [--tail N] [--no-follow]"],
+    usage: ["status | start | stop | restart", "logs [--tail N] [--no-follow]", "backup | restore | upgrade ... (each has --help)"],
     summary:
         "status: the container's state and health, drift of the stack's Docker resources, verify's summary (exit 1 when\n" +
         "something is off). start, restart: wait until healthy. stop: a clean shutdown. logs: follow the server log\n" +
-        "(Ctrl-C stops). Acts on the stack's container through Docker: never on the state or the data.",
+        "(Ctrl-C stops). Acts on the stack's container through Docker: never on the state or the data.\n" +
+        "backup, restore, upgrade: the data's backups and major-version upgrades (docs/backups.md).",
     options,
     positionals: { min: 1, max: 1 },
     async run({ values, positionals }, { say }) {
@@ -45,4 +49,13 @@ export const dbCommand: CommandSpec<typeof options> = {
     },
 };
 
-if (require.main === module) void runCommand(dbCommand);
+/** Subcommands with options of their own: `npm run db -- backup --help`. */
+const DATA_COMMANDS: Record<string, (argv: string[]) => Promise<ExitCode>> = {
+    backup: (argv) => runCommand(backupCommand, argv),
+    restore: (argv) => runCommand(restoreCommand, argv),
+};
+
+if (require.main === module) {
+    const [first, ...rest] = process.argv.slice(2);
+    void (Object.hasOwn(DATA_COMMANDS, first ?? "") ? DATA_COMMANDS[first](rest) : runCommand(dbCommand));
+}
