@@ -22,6 +22,7 @@ function dumpOf(mode: string, schemas: string[], extra: Partial<ManifestDump> = 
         schemas,
         tables: [{ schema: schemas[0], name: "items", rows: 3, checksum: "-42" }],
         requires: [{ name: "vector", version: "0.8.0", schema: "extensions" }],
+        attributeOptions: [],
         sha256: "0".repeat(64),
         bytes: 100,
         seconds: 0.1,

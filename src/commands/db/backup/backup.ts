@@ -55,7 +55,7 @@ async function dumpOne(source: BackupSource, snapshot: Snapshot, dump: PlannedDu
         progressIntervalMs: request.progressIntervalMs,
     });
     request.log(`${dump.mode}: ${path}: ${formatBytes(archive.bytes)} in ${archive.seconds} s`);
-    return { ...dump, tables: facts.tables, requires: facts.requires, ...archive };
+    return { ...dump, ...facts, ...archive };
 }
 
 export async function takeBackup(source: BackupSource, request: BackupRequest): Promise<Manifest> {

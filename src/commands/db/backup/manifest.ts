@@ -32,6 +32,8 @@ const dumpSchema = z.object({
     tables: z.array(tableSchema),
     /** Extensions the dumped objects use (a column type, an operator class): the target must have them. */
     requires: z.array(extensionSchema),
+    /** Names of the column options its tables carry (a target that rejects one gets the script without it). */
+    attributeOptions: z.array(name),
     sha256: z.string().regex(/^[0-9a-f]{64}$/),
     bytes: z.number().int().min(0),
     seconds: z.number().min(0),

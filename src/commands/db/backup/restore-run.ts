@@ -15,6 +15,7 @@ import { Readable } from "node:stream";
 import { escapeIdentifier as id } from "pg";
 
 import { CommandError } from "../../../shared/cli";
+import { stripOptionsSed } from "./attribute-options";
 import { schemaPatterns } from "./dump";
 import { renames, type RestoreItem } from "./restore-plan";
 import { beforeDumpSql, COMMITTED_MARKER, MISMATCH_PREFIX, restoreList, verifyAndCommitSql } from "./restore-sql";
@@ -27,25 +28,27 @@ export class RestoreFailed extends CommandError {
     }
 }
 
+/** Column options the target rejects are cut out of each script by sed (attribute-options.ts); strip.sed is empty otherwise. */
 const RESTORE_SCRIPT = `set -eu
 d="$1"; shift
 {
     printf 'BEGIN;\\n'
     for i in "$@"; do
         cat "$d/$i.pre.sql"
-        pg_restore --no-owner --no-privileges --verbose -L "$d/$i.list" -f - "$d/$i.dump" || { touch "$d/failed"; exit 1; }
+        { set -o pipefail; pg_restore --no-owner --no-privileges --verbose -L "$d/$i.list" -f - "$d/$i.dump" | sed -E -f "$d/strip.sed"; } \\
+            || { touch "$d/failed"; exit 1; }
     done
     cat "$d/post.sql"
 } | psql -X -q -v ON_ERROR_STOP=1 --no-password -o /dev/null
 # psql ends quietly at the end of its input: a pg_restore that stopped early must fail the run.
 [ ! -e "$d/failed" ]`;
 
-const RENAME_SCRIPT = `set -eu
+const RENAME_SCRIPT = `set -euo pipefail
 d="$1"; i="$2"; scratch="$3"; shift 3
 psql -X -q -v ON_ERROR_STOP=1 --no-password -d postgres -c "CREATE DATABASE \\"$scratch\\""
 trap 'psql -X -q --no-password -d postgres -c "DROP DATABASE IF EXISTS \\"$scratch\\"" >/dev/null' EXIT
 psql -X -q -v ON_ERROR_STOP=1 --no-password -d "$scratch" -f "$d/$i.setup.sql"
-pg_restore --no-owner --no-privileges --exit-on-error -d "$scratch" "$d/$i.dump"
+pg_restore --no-owner --no-privileges -f - "$d/$i.dump" | sed -E -f "$d/strip.sed" | psql -X -q -v ON_ERROR_STOP=1 --no-password -o /dev/null -d "$scratch"
 psql -X -q -v ON_ERROR_STOP=1 --no-password -d "$scratch" -f "$d/$i.rename.sql"
 pg_dump --format=custom -d "$scratch" -f "$d/$i.renamed" "$@"
 mv "$d/$i.renamed" "$d/$i.dump"`;
@@ -65,7 +68,7 @@ async function renameSchemas(host: ToolHost, dir: string, index: number, item: R
     await upload(host, `${dir}/${index}.setup.sql`, Readable.from([setup.join("\n") + "\n"]));
     await upload(host, `${dir}/${index}.rename.sql`, Readable.from([rename.join("\n") + "\n"]));
     const scratch = `hive_db_restore_${process.pid}_${index}`;
-    await runTool(host, ["sh", "-c", RENAME_SCRIPT, "sh", dir, String(index), scratch, ...schemaPatterns(item.mode.schemas)]);
+    await runTool(host, ["bash", "-c", RENAME_SCRIPT, "bash", dir, String(index), scratch, ...schemaPatterns(item.mode.schemas)]);
 }
 
 /** psql's and pg_restore's error lines, without the rest of their chatter. */
@@ -77,6 +80,8 @@ function errorLines(stderr: string): string {
 export interface DatabaseRestore {
     /** The backup directory the dumps' paths are relative to. */
     directory: string;
+    /** Column options the target rejects (attribute-options.ts). */
+    unsupportedOptions: string[];
     database: string;
     items: RestoreItem[];
     replace: boolean;
@@ -84,6 +89,7 @@ export interface DatabaseRestore {
 }
 
 async function stage(host: ToolHost, dir: string, request: DatabaseRestore): Promise<void> {
+    await upload(host, `${dir}/strip.sed`, Readable.from([stripOptionsSed(request.unsupportedOptions)]));
     for (const [index, item] of request.items.entries()) {
         await upload(host, `${dir}/${index}.dump`, createReadStream(join(request.directory, item.dump.file)));
         if (renames(item)) {
@@ -106,7 +112,7 @@ export async function restoreDatabase(host: ToolHost, request: DatabaseRestore):
     try {
         await stage(host, dir, request);
         const indices = request.items.map((_item, index) => String(index));
-        const output = await runTool(host, ["sh", "-c", RESTORE_SCRIPT, "sh", dir, ...indices], {
+        const output = await runTool(host, ["bash", "-c", RESTORE_SCRIPT, "bash", dir, ...indices], {
             env: { PGDATABASE: request.database },
             onStderrLine: (line) => {
                 const table = /processing data for table "([^"]+)"/.exec(line)?.[1];

@@ -8,6 +8,7 @@ import { existsSync, statSync } from "node:fs";
 import { dirname, join, relative, resolve } from "node:path";
 
 import { CommandError } from "../../../shared/cli";
+import { unsupportedOptions } from "./attribute-options";
 import { formatBytes, secondsSince } from "./dump";
 import { alteredDumps, type Manifest, MANIFEST_FILE, type ManifestDump, readManifest } from "./manifest";
 import { byDatabase } from "./plan";
@@ -93,7 +94,20 @@ export async function restoreStack(server: StackServer, request: RestoreRequest)
     }
     for (const [database, group] of byDatabase(items.map((item) => ({ ...item, database: item.mode.database })))) {
         const databaseStarted = Date.now();
-        await restoreDatabase(server.tools, { directory, database, items: group, replace: request.replace, log: request.log });
+        const options = [...new Set(group.flatMap((item) => item.dump.attributeOptions))];
+        const unsupported = await unsupportedOptions({ ...server.admin, database }, options);
+        if (unsupported.length > 0)
+            request.log(
+                `  column option(s) ${unsupported.join(", ")} of the source are unknown to the target: left out (they hold no data)`,
+            );
+        await restoreDatabase(server.tools, {
+            directory,
+            database,
+            items: group,
+            replace: request.replace,
+            unsupportedOptions: unsupported,
+            log: request.log,
+        });
         request.log(`  database ${database}: restored and verified (counts, checksums, ownership) in ${secondsSince(databaseStarted)} s`);
     }
     const read = await readBack(server.admin, items);

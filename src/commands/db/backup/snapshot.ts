@@ -7,6 +7,7 @@ import type { Client, ClientConfig } from "pg";
 
 import { openSession } from "../../../shared/pg-session";
 import { sessionSql, tableSum } from "../../migrate/checksum";
+import { attributeOptionNames } from "./attribute-options";
 import type { ManifestExtension, ManifestTable } from "./manifest";
 
 export interface Snapshot {
@@ -74,12 +75,12 @@ export async function readDumpFacts(
     snapshot: Snapshot,
     schemas: readonly string[],
     searchPath: readonly string[],
-): Promise<{ tables: ManifestTable[]; requires: ManifestExtension[] }> {
+): Promise<{ tables: ManifestTable[]; requires: ManifestExtension[]; attributeOptions: string[] }> {
     const { client } = snapshot;
     await client.query(sessionSql(searchPath));
     const names = (await client.query<{ schema: string; name: string }>(TABLES_SQL, [schemas])).rows;
     const tables: ManifestTable[] = [];
     for (const table of names) tables.push({ ...table, ...(await tableSum(client, table.schema, table.name)) });
     const requires = (await client.query<ManifestExtension>(REQUIRED_EXTENSIONS_SQL, [schemas])).rows;
-    return { tables, requires };
+    return { tables, requires, attributeOptions: await attributeOptionNames(client, schemas) };
 }
