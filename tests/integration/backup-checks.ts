@@ -11,6 +11,9 @@ import type { BackupSelection } from "../../src/commands/db/backup/plan";
 import { backupStack, type StackBackup } from "../../src/commands/db/backup/stack-backup";
 import { runTool } from "../../src/commands/db/backup/tools";
 import type { TestServer } from "./backup-servers";
+
+/** A server whose data the checks read: the admin's connection and the stack's outputs (a test server or an engine stack). */
+export type DataTarget = Pick<TestServer, "admin" | "outputs">;
 import { withClient } from "./helpers";
 
 export function takeBackupOf(
@@ -23,7 +26,7 @@ export function takeBackupOf(
 }
 
 /** `schema.table` → `rows md5`, for every table of the mode's schemas; `where` filters one table's rows (`{"agent.metrics": "id <= 10"}`). */
-export async function tableState(target: TestServer, mode: string, where: Record<string, string> = {}): Promise<Record<string, string>> {
+export async function tableState(target: DataTarget, mode: string, where: Record<string, string> = {}): Promise<Record<string, string>> {
     return withClient(target.admin(target.outputs.databases[mode]), async (client) => {
         const { rows: tables } = await client.query<{ schema: string; name: string }>(
             "SELECT schemaname AS schema, tablename AS name FROM pg_tables WHERE schemaname = ANY($1) ORDER BY 1, 2",
@@ -43,7 +46,7 @@ export async function tableState(target: TestServer, mode: string, where: Record
 }
 
 /** The largest value of a column, as text. */
-export async function maxOf(target: TestServer, mode: string, relation: string, column: string): Promise<string> {
+export async function maxOf(target: DataTarget, mode: string, relation: string, column: string): Promise<string> {
     return withClient(target.admin(target.outputs.databases[mode]), async (client) => {
         const { rows } = await client.query<{ value: string }>(`SELECT max(${id(column)})::text AS value FROM ${relation}`);
         return rows[0].value;
@@ -56,7 +59,7 @@ export async function archiveContents(target: TestServer, file: string): Promise
 }
 
 /** Every table, sequence, index, view, type and function in the mode's schemas belongs to `role`. */
-export async function assertOwnedBy(target: TestServer, mode: string, role: string): Promise<void> {
+export async function assertOwnedBy(target: DataTarget, mode: string, role: string): Promise<void> {
     const { rows } = await withClient(target.admin(), (client) =>
         client.query<{ object: string; owner: string }>(
             `SELECT c.relname AS object, pg_get_userbyid(c.relowner) AS owner FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace

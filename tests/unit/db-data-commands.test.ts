@@ -7,7 +7,7 @@ import { strict as assert } from "node:assert";
 import { mapConcurrently } from "../../src/commands/verify/sql";
 import { runCommandLine } from "../fixtures/run-script";
 
-const SUBCOMMANDS = ["backup", "restore"];
+const SUBCOMMANDS = ["backup", "restore", "upgrade"];
 
 describe("npm run db -- backup | restore | upgrade: the command line", function () {
     this.timeout(120_000);
@@ -33,6 +33,8 @@ describe("npm run db -- backup | restore | upgrade: the command line", function 
             ],
             [["backup", "--mode", "agent", "--all"], /give one of --mode, --all/],
             [["restore"], /^db: missing argument\nusage: npm run db -- restore/],
+            [["upgrade"], /^db: say where to: --image IMAGE, or --back/],
+            [["upgrade", "--image", "x", "--back"], /^db: say where to: --image IMAGE, or --back/],
             [["backup", "--replace"], /^db: Unknown option '--replace'/],
         ];
         const runs = await mapConcurrently(cases, 3, ([args]) => runCommandLine("db", args));

@@ -9,6 +9,7 @@ import { containerAction, followLogs, stackContainer } from "./container-actions
 import { stackStatus } from "./status";
 import { backupCommand } from "./backup/backup-command";
 import { restoreCommand } from "./backup/restore-command";
+import { upgradeCommand } from "./upgrade/upgrade-command";
 
 const ACTIONS = ["status", "start", "stop", "restart", "logs"] as const;
 type Action = (typeof ACTIONS)[number];
@@ -53,6 +54,7 @@ export const dbCommand: CommandSpec<typeof options> = {
 const DATA_COMMANDS: Record<string, (argv: string[]) => Promise<ExitCode>> = {
     backup: (argv) => runCommand(backupCommand, argv),
     restore: (argv) => runCommand(restoreCommand, argv),
+    upgrade: (argv) => runCommand(upgradeCommand, argv),
 };
 
 if (require.main === module) {
