@@ -126,7 +126,13 @@ describe("engine: backup and restore across two stacks (a 100k-row mode)", funct
         delete process.env.HIVE_DB_BACKUP_DIR;
         await Promise.all([stacks.first.dispose(), stacks.second.dispose()]);
         rmSync(stacks.work, { recursive: true, force: true });
-        if (timings.length > 0) console.log(`      timings:\n${timings.map((line) => `        ${line}`).join("\n")}`);
+        if (timings.length > 0)
+            console.log(
+                `      timings:\n${timings
+                    .splice(0)
+                    .map((line) => `        ${line}`)
+                    .join("\n")}`,
+            );
     });
     describe("backup and restores", () => backupAndRestores(stacks));
     describe("refusals and --replace", () => refusalsAndReplace(stacks));

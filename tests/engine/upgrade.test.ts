@@ -119,7 +119,13 @@ describe("engine: upgrade from PostgreSQL 17 to 18 and back (a 100k-row mode)", 
         await engine.dispose();
         await run("docker", ["volume", "rm", "--force", `${engine.volumeName}-pg18`]).catch(() => undefined);
         rmSync(work, { recursive: true, force: true });
-        if (timings.length > 0) console.log(`      timings:\n${timings.map((line) => `        ${line}`).join("\n")}`);
+        if (timings.length > 0)
+            console.log(
+                `      timings:\n${timings
+                    .splice(0)
+                    .map((line) => `        ${line}`)
+                    .join("\n")}`,
+            );
     });
     describe("the upgrade", () => upgradeCases(engine, original));
 });

@@ -113,6 +113,22 @@ function replacing(context: BackupContext) {
     });
 }
 
+function wholeDatabase(context: BackupContext) {
+    it("--database hive: every mode of it in one snapshot, restored as a folder, each mode owning its own", async () => {
+        const directory = join(context.work, "database-backup");
+        const { manifest } = await takeBackupOf(context.first, { kind: "databases", names: ["hive"] }, directory, context.log);
+        assert.deepEqual(
+            manifest.dumps.map((dump) => dump.file),
+            ["hive/workspace.dump", "hive/agent.dump", "hive/genie.dump"],
+        );
+        await restoreStack(context.second.server, { path: join(directory, "hive"), replace: true, backupFirst: false, log: context.log });
+        for (const mode of ["workspace", "agent", "genie"]) {
+            assert.deepEqual(await tableState(context.second, mode), await tableState(context.first, mode), mode);
+        }
+        await assertOwnedBy(context.second, "genie", "hive_genie");
+    });
+}
+
 describe("restore: refusals, rollbacks, --replace and --from-mode (real servers)", function () {
     this.timeout(300_000);
     const context = useBackupServers();
@@ -128,4 +144,5 @@ describe("restore: refusals, rollbacks, --replace and --from-mode (real servers)
     });
     describe("refused before anything changes", () => refusals(context));
     describe("replacing", () => replacing(context));
+    describe("a whole database", () => wholeDatabase(context));
 });
