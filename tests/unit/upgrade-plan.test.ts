@@ -7,6 +7,7 @@ import { strict as assert } from "node:assert";
 import { execFileSync } from "node:child_process";
 
 import { stripOptionsSed } from "../../src/commands/db/backup/attribute-options";
+import { ToolFailed } from "../../src/commands/db/backup/tools";
 import { fingerprintDifferences, type ServerFingerprint } from "../../src/commands/db/upgrade/fingerprint";
 import {
     containerAfter,
@@ -125,5 +126,21 @@ describe("column options a newer server rejects", () => {
         );
         assert.equal(sed(stripOptionsSed([]), dump), dump);
         assert.equal(stripOptionsSed(["bad name;"]), "");
+    });
+});
+
+describe("a failed tool's words", () => {
+    it("never carry a password verifier (pg_dumpall's ALTER ROLE … PASSWORD echoed by a failing psql)", () => {
+        const verifier = "SCRAM-SHA-256$4096:c2FsdA==$c3RvcmVk:c2VydmVy";
+        const failed = new ToolFailed(
+            "psql",
+            3,
+            `ERROR:  oops\nLINE 1: ALTER ROLE hive_agent WITH LOGIN PASSWORD '${verifier}';\nmd5${"a".repeat(32)}\n`,
+        );
+        assert.doesNotMatch(failed.message + failed.stderr, /SCRAM-SHA-256\$|md5a{32}/);
+        assert.match(
+            failed.message,
+            /^psql failed \(exit 3\): ERROR: {2}oops \| LINE 1: ALTER ROLE hive_agent WITH LOGIN PASSWORD '\*\*\*'; \| \*\*\*$/,
+        );
     });
 });

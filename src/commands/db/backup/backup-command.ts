@@ -3,6 +3,7 @@
  * databases, or of all modes, from one consistent snapshot per database while the apps run.
  */
 import { type CommandSpec, usageError } from "../../../shared/cli";
+import { makeRedactor } from "../../../shared/redact";
 import { openStack, stackNameOf, stackOption } from "../../common/workspace";
 import { backupRoot, selectionOf } from "./plan";
 import { backupStack } from "./stack-backup";
@@ -31,11 +32,12 @@ export const backupCommand: CommandSpec<typeof options> = {
         "in one snapshot. The apps keep running. Changes nothing on the server.\n" +
         `Default directory: ${backupRoot()}/<stack>/<time>-backup ($HIVE_DB_BACKUP_DIR sets the root).`,
     options,
-    async run({ values }, { say }) {
+    async run({ values }, { say, redactWith }) {
         const selection = selectionOf(values);
         if (typeof selection === "string") throw usageError(backupCommand, selection);
         const stack = await openStack(stackNameOf(values));
         const server = await stackServer(stack, { clientImage: values["client-image"] });
+        redactWith(makeRedactor([server.adminPassword]));
         try {
             const { directory } = await backupStack(server, selection, { directory: values.out, reason: "backup", log: say });
             say(`restore it with: npm run db -- restore ${directory}  (or one file of it; --stack for another stack)`);

@@ -3,6 +3,7 @@
  * directory) into the stack's modes, verified against its manifest before it commits.
  */
 import type { CommandSpec } from "../../../shared/cli";
+import { makeRedactor } from "../../../shared/redact";
 import { openStack, stackNameOf, stackOption } from "../../common/workspace";
 import { restoreStack } from "./restore";
 import { stackServer } from "./stack-server";
@@ -27,9 +28,10 @@ export const restoreCommand: CommandSpec<typeof options> = {
         "transaction, committed only when every table's row count and checksum match the manifest.",
     options,
     positionals: { min: 1, max: 1 },
-    async run({ values, positionals }, { say }) {
+    async run({ values, positionals }, { say, redactWith }) {
         const stack = await openStack(stackNameOf(values));
         const server = await stackServer(stack, { clientImage: values["client-image"] });
+        redactWith(makeRedactor([server.adminPassword]));
         try {
             const report = await restoreStack(server, {
                 path: positionals[0],

@@ -32,16 +32,26 @@ export interface ToolRun {
     env?: Record<string, string>;
 }
 
-/** A tool that exited non-zero: its last words on stderr. */
+/** Password verifiers a failed statement's echo may carry (pg_dumpall's ALTER ROLE … PASSWORD '…'): never printed. */
+export function scrubVerifiers(text: string): string {
+    return text.replace(/SCRAM-SHA-256\$[^'\s]*/g, "***").replace(/\bmd5[0-9a-f]{32}\b/g, "***");
+}
+
+/** A tool that exited non-zero: its last words on stderr (password verifiers scrubbed). */
 export class ToolFailed extends Error {
+    /** What the tool wrote on stderr, scrubbed. */
+    readonly stderr: string;
+
     constructor(
         readonly tool: string,
         readonly code: number | null,
-        readonly stderr: string,
+        stderr: string,
     ) {
-        const lines = stderr.trim().split("\n").filter(Boolean);
+        const scrubbed = scrubVerifiers(stderr);
+        const lines = scrubbed.trim().split("\n").filter(Boolean);
         super(`${tool} failed (exit ${code}): ${lines.slice(-3).join(" | ") || "no message"}`);
         this.name = "ToolFailed";
+        this.stderr = scrubbed;
     }
 }
 

@@ -11,7 +11,7 @@
 import { escapeIdentifier as id } from "pg";
 
 import { stripOptionsSed } from "../backup/attribute-options";
-import { runTool, type ToolHost } from "../backup/tools";
+import { runTool, scrubVerifiers, type ToolHost } from "../backup/tools";
 
 const TRANSFER_SCRIPT = `set -euo pipefail
 pg_dumpall --host "$OLD_HOST" --port 5432 --no-password \\
@@ -38,7 +38,7 @@ export async function transferAll(newServer: ToolHost, transfer: Transfer): Prom
             STRIP_OPTIONS: stripOptionsSed(transfer.unsupportedOptions),
         },
         onStderrLine: (line) => {
-            if (/ERROR|FATAL|error:/.test(line)) transfer.log(`  ${line}`);
+            if (/ERROR|FATAL|error:/.test(line)) transfer.log(`  ${scrubVerifiers(line)}`);
         },
     });
 }

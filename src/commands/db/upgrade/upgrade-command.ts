@@ -3,7 +3,9 @@
  * version, and back.
  */
 import { type CommandSpec, usageError } from "../../../shared/cli";
+import { makeRedactor } from "../../../shared/redact";
 import { openStack, stackNameOf, stackOption } from "../../common/workspace";
+import { adminPasswordOf } from "../backup/stack-server";
 import { upgradeBack } from "./back";
 import { upgradeStack } from "./upgrade";
 import { describeStorage } from "./upgrade-plan";
@@ -25,9 +27,10 @@ export const upgradeCommand: CommandSpec<typeof options> = {
         "every sequence, owner and role must be equal; then the stack's config names the new image and data, npm run up\n" +
         "runs, and npm run verify must pass. The old data is never written and stays; --back returns to it.",
     options,
-    async run({ values }, { say }) {
+    async run({ values }, { say, redactWith }) {
         if ((values.image === undefined) === !values.back) throw usageError(upgradeCommand, "say where to: --image IMAGE, or --back");
         const stack = await openStack(stackNameOf(values));
+        redactWith(makeRedactor([await adminPasswordOf(stack)]));
         const request = { backupFirst: !values["no-backup"], log: say, onOutput: (text: string) => void process.stdout.write(text) };
         if (values.back) {
             const back = await upgradeBack(stack, request);
