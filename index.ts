@@ -12,6 +12,7 @@ import { resolveLayout } from "./src/stack/model/layout";
 import { publicOutputs, SECRET_OUTPUT_KEYS, secretOutputs } from "./src/stack/model/outputs";
 import { readStackConfig } from "./src/stack/config/engine-config";
 import { COMPONENT } from "./src/stack/resources";
+import { refuseMajorVersionChange } from "./src/stack/program/major-version";
 
 // Validation runs as the program loads, before any resource is registered: bad config fails with
 // every problem listed, as a RunError, which the CLI prints as its message alone. (Thrown from the
@@ -19,6 +20,8 @@ import { COMPONENT } from "./src/stack/resources";
 const { values, secretKeys } = readStackConfig();
 const config = parseConfig(values, secretKeys);
 const layout = resolveLayout(config);
+// An image of another major version than the data's would never start: refused here too, before anything is registered.
+refuseMajorVersionChange(config);
 
 export = async () => {
     const server = await serverFor(config);

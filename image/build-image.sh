@@ -1,19 +1,16 @@
 #!/usr/bin/env bash
-# Builds the hive-db pgvector image without a container registry: debootstrap a Debian trixie root
-# with postgresql-17 + postgresql-17-pgvector, add our entrypoint, and `docker import` it.
+# Builds the hive-db pgvector image without a container registry: debootstrap a Debian root with
+# postgresql-N + postgresql-N-pgvector, add our entrypoint, and `docker import` it.
 #
-# Usage: bash image/build-image.sh [--rebuild] [TAG]
-#   TAG          image tag (default: $HIVE_IMAGE_TAG, else hive-db/pgvector:17)
+# Usage: bash image/build-image.sh [--rebuild] [--major N] [TAG]
+#   TAG          image tag (default: $HIVE_IMAGE_TAG, else hive-db/pgvector:N)
+#   --major N    PostgreSQL major version: 17 (Debian trixie, the default) or 18 (Debian sid)
 #   --rebuild    build even when TAG already exists
 # Environment:
 #   HIVE_DEBIAN_MIRROR  Debian mirror to bootstrap from (default: the one this host's apt uses)
 #   HIVE_BUILD_DIR      work directory (default: <repo>/.build/image)
 # Needs root (debootstrap, chroot) and a Docker engine (scripts/docker-bootstrap.sh starts one).
 set -euo pipefail
-
-SUITE=trixie
-PG_MAJOR=17
-PACKAGES=(postgresql-17 postgresql-17-pgvector libnss-wrapper)
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 repo="$(dirname "$here")"
@@ -25,15 +22,34 @@ die() {
 log() { echo "build-image: $*"; }
 
 rebuild=false
-tag="${HIVE_IMAGE_TAG:-hive-db/pgvector:17}"
-for arg in "$@"; do
-	case "$arg" in
+PG_MAJOR=17
+tag="${HIVE_IMAGE_TAG:-}"
+while [ $# -gt 0 ]; do
+	case "$1" in
 	--rebuild) rebuild=true ;;
-	-h | --help) sed -n '2,11p' "$0" | sed 's/^# \{0,1\}//' && exit 0 ;;
-	-*) die "unknown option '$arg' (try --help)" ;;
-	*) tag="$arg" ;;
+	--major)
+		[ $# -ge 2 ] || die "--major needs a version (17 or 18)"
+		PG_MAJOR="$2"
+		shift
+		;;
+	--major=*) PG_MAJOR="${1#--major=}" ;;
+	-h | --help) sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//' && exit 0 ;;
+	-*) die "unknown option '$1' (try --help)" ;;
+	*) tag="$1" ;;
 	esac
+	shift
 done
+
+# The Debian suite that carries postgresql-N-pgvector (bookworm has none). Debian's next release
+# (forky) has no debootstrap script on older hosts; sid is the same packages under a name every
+# debootstrap knows. sid's Release file may be past its Valid-Until date on a frozen mirror.
+case "$PG_MAJOR" in
+17) SUITE=trixie APT_OPTIONS=() ;;
+18) SUITE=sid APT_OPTIONS=(-o Acquire::Check-Valid-Until=false) ;;
+*) die "--major $PG_MAJOR: this script builds PostgreSQL 17 (Debian trixie) or 18 (Debian sid)" ;;
+esac
+PACKAGES=("postgresql-$PG_MAJOR" "postgresql-$PG_MAJOR-pgvector" libnss-wrapper)
+tag="${tag:-hive-db/pgvector:$PG_MAJOR}"
 
 docker info >/dev/null 2>&1 || die "no Docker engine answers 'docker info'; run 'bash scripts/docker-bootstrap.sh' first"
 
@@ -57,11 +73,11 @@ if ! command -v debootstrap >/dev/null; then
 fi
 
 keyring=/usr/share/keyrings/debian-archive-keyring.gpg
-[ -r "$keyring" ] || die "$keyring is missing: install debian-archive-keyring (debootstrap verifies trixie's Release file with it)"
+[ -r "$keyring" ] || die "$keyring is missing: install debian-archive-keyring (debootstrap verifies $SUITE's Release file with it)"
 
 # The Debian archive this host's apt already reaches: a URI that serves the host's own codename
 # (bookworm, not bookworm-security) in one-line or deb822 sources. Machines here reach Debian
-# only through that mirror, and trixie lives in the same archive.
+# only through that mirror, and trixie and sid live in the same archive.
 host_debian_mirror() {
 	local codename
 	codename="$(. /etc/os-release && [ "${ID:-}" = debian ] && echo "${VERSION_CODENAME:-}")" || return 0
@@ -132,11 +148,11 @@ echo "create_main_cluster = false" >"$rootfs/etc/postgresql-common/createcluster
 
 mount -t proc proc "$rootfs/proc"
 log "installing ${PACKAGES[*]} (log: $build_dir/apt.log)"
-{ in_root apt-get update -q && in_root apt-get install -y -q --no-install-recommends "${PACKAGES[@]}"; } \
+{ in_root apt-get "${APT_OPTIONS[@]}" update -q && in_root apt-get install -y -q --no-install-recommends "${PACKAGES[@]}"; } \
 	>"$build_dir/apt.log" 2>&1 ||
-	die "apt-get inside the trixie root failed; last lines of $build_dir/apt.log:
+	die "apt-get inside the $SUITE root failed; last lines of $build_dir/apt.log:
 $(tail -n 20 "$build_dir/apt.log")"
-versions="$(in_root dpkg-query -W -f '${Package}=${Version}\n' postgresql-17 postgresql-17-pgvector | paste -sd' ')"
+versions="$(in_root dpkg-query -W -f '${Package}=${Version}\n' "postgresql-$PG_MAJOR" "postgresql-$PG_MAJOR-pgvector" | paste -sd' ')"
 umount "$rootfs/proc"
 
 # The files debootstrap installed before the dpkg excludes existed, and apt's caches.

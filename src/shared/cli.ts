@@ -55,6 +55,12 @@ export interface CommandSpec<O extends OptionSpecs> {
     options: O;
     /** How many positional arguments the usage allows. @default none */
     positionals?: { min: number; max: number };
+    /**
+     * Subcommands with options of their own (`npm run db -- backup --help`): the first argument names
+     * one, and the rest of the line is its own.
+     */
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any
+    subcommands?: Record<string, CommandSpec<any>>;
     run(args: ParsedArgs<O>, context: CommandContext): Promise<ExitCode>;
 }
 
@@ -116,8 +122,12 @@ export function parseCommandLine<O extends OptionSpecs>(spec: CommandSpec<O>, ar
     return parsed;
 }
 
-/** Runs a command on this process's arguments and sets its exit code. */
+/** Runs a command (or the subcommand its first argument names) on these arguments and sets the exit code. */
 export function runCommand<O extends OptionSpecs>(spec: CommandSpec<O>, argv = process.argv.slice(2)): Promise<ExitCode> {
+    const [first, ...rest] = argv;
+    if (first !== undefined && spec.subcommands !== undefined && Object.hasOwn(spec.subcommands, first)) {
+        return runCommand(spec.subcommands[first], rest);
+    }
     let redact: ((text: string) => string) | undefined;
     const context: CommandContext = {
         say: (line) => void process.stdout.write(`${redact ? redact(line) : line}\n`),

@@ -1,75 +1,131 @@
 /**
- * A stack made by the last released version (stop 12, d43dea4: the docker provider's Network, no
- * stop grace period in the state) taken over by this version's `npm run up`: the same network and
- * container, no row lost, verify passing, then a clean no-change preview and a destroy that removes
- * the network. Skipped with one line where the checkout has no git history to take that version from.
+ * A major-version upgrade on the real engine, as a user meets it: `container.image` set to the
+ * PostgreSQL 18 image is refused by the program within seconds, naming the upgrade command; that
+ * command (`npm run db -- upgrade --image hive-db/pgvector:18`) keeps every row of a stack with a
+ * 100k-row mode, verify passes, the PostgreSQL 17 volume stays; `upgrade --back` returns to it.
  */
 import { strict as assert } from "node:assert";
-import { execFileSync } from "node:child_process";
-import { mkdirSync, rmSync, symlinkSync } from "node:fs";
+import { execFile } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { promisify } from "node:util";
 
-import { bringUp } from "../../src/commands/up/bring-up";
-import { projectSettings } from "../../src/commands/bench/scratch-stack";
-import { REPOSITORY } from "../../src/shared/repository";
-import { docker } from "../integration/helpers";
+import { assertOwnedBy, tableState } from "../integration/backup-checks";
+import { withClient } from "../integration/helpers";
+import { ADMIN_PASSWORD, dataTarget, db, secondsOf, timings, writeLargeMode } from "./backups";
 import { assertRowsIntact, assertVerifyPasses, writeRows } from "./data";
 import { EngineStack, requireEngineOrSkip } from "./engine";
 
-const RELEASED = "d43dea4";
+const run = promisify(execFile);
+const NEW_IMAGE = process.env.HIVE_IMAGE_TAG_NEXT ?? "hive-db/pgvector:18";
+const ROWS = 100_000;
+const MODES = ["workspace", "agent", "genie"];
 
-/** The released version's files in `dir`, sharing this checkout's node_modules; false without that commit. */
-function checkOut(dir: string): boolean {
-    try {
-        execFileSync("git", ["cat-file", "-e", `${RELEASED}^{commit}`], { cwd: REPOSITORY, stdio: "ignore" });
-    } catch {
-        return false;
-    }
-    mkdirSync(dir, { recursive: true });
-    execFileSync("sh", ["-c", `git archive ${RELEASED} | tar -x -C '${dir}'`], { cwd: REPOSITORY });
-    symlinkSync(join(REPOSITORY, "node_modules"), join(dir, "node_modules"));
-    return true;
+async function serverMajor(engine: EngineStack): Promise<number> {
+    const target = await dataTarget(engine);
+    return withClient(target.admin("postgres"), async (client) =>
+        Math.floor(Number((await client.query("SHOW server_version_num")).rows[0].server_version_num) / 10_000),
+    );
 }
 
-const idOf = (kind: "container" | "network", name: string) => docker([kind, "inspect", "--format", "{{.Id}}", name]);
+async function allTables(engine: EngineStack): Promise<Record<string, string>> {
+    const target = await dataTarget(engine);
+    const states = await Promise.all(MODES.map((mode) => tableState(target, mode)));
+    return Object.assign({}, ...states);
+}
 
-describe("engine: a stack of the released version taken over by this one", function () {
-    this.timeout(900_000);
+function upgradeCases(engine: EngineStack, before: { tables: Record<string, string> }) {
+    it(`a plain container.image change to ${NEW_IMAGE} is refused by the program in seconds, naming the upgrade command`, async () => {
+        const container = (await run("docker", ["inspect", "--format", "{{.Id}}", engine.containerName])).stdout;
+        await engine.setConfig({ container: engine.containerConfig({ image: NEW_IMAGE }) });
+        const started = Date.now();
+        await assert.rejects(engine.stack.up({ color: "never" }), (error: Error) =>
+            error.message.includes(`npm run db -- upgrade --image ${NEW_IMAGE}`),
+        );
+        const seconds = (Date.now() - started) / 1000;
+        timings.push(`pulumi up with the image of another major: refused in ${seconds} s`);
+        assert.ok(seconds < 60, `${seconds} s`);
+        assert.equal(
+            (await run("docker", ["inspect", "--format", "{{.Id}}", engine.containerName])).stdout,
+            container,
+            "the container is untouched",
+        );
+    });
+
+    it(`npm run db -- upgrade --image ${NEW_IMAGE}: every row kept, verify passes, the old volume stays`, async () => {
+        const upgrade = await db(engine, ["upgrade", "--image", NEW_IMAGE]);
+        assert.equal(upgrade.code, 0, upgrade.stdout + upgrade.stderr);
+        timings.push(`upgrade 17 → 18 (${ROWS}-row agent): ${secondsOf(upgrade, /upgrade: done in ([\d.]+ s \(.*\))/)}`);
+        assert.equal(await serverMajor(engine), 18);
+        assert.deepEqual(await allTables(engine), before.tables);
+        const target = await dataTarget(engine);
+        await assertVerifyPasses(target.outputs);
+        await assertOwnedBy(target, "agent", "hive_agent");
+        await run("docker", ["volume", "inspect", engine.volumeName]);
+        assert.match(
+            upgrade.stdout,
+            new RegExp(`kept, never written: volume ${engine.volumeName} \\(PostgreSQL 17\\); go back with: npm run db -- upgrade --back`),
+        );
+    });
+
+    it("upgrade --back returns to PostgreSQL 17 on the old volume; the PostgreSQL 18 volume is kept", async () => {
+        await withClient((await dataTarget(engine)).as("agent"), (client) =>
+            client.query("INSERT INTO items (title) VALUES ('written on 18')"),
+        );
+        const back = await db(engine, ["upgrade", "--back"]);
+        assert.equal(back.code, 0, back.stdout + back.stderr);
+        timings.push(`upgrade --back: ${secondsOf(back, /upgrade --back: done in ([\d.]+) s/)} s`);
+        assert.equal(await serverMajor(engine), 17);
+        assert.deepEqual(await allTables(engine), before.tables, "the data as it was before the upgrade");
+        await run("docker", ["volume", "inspect", `${engine.volumeName}-pg18`]);
+        const target = await dataTarget(engine);
+        await assertVerifyPasses(target.outputs);
+        await assertRowsIntact(target.outputs);
+    });
+}
+
+describe("engine: upgrade from PostgreSQL 17 to 18 and back (a 100k-row mode)", function () {
+    this.timeout(1_800_000);
     const engine = new EngineStack();
-    const released = join(engine.dir, "released");
-    let network = "";
-    let container = "";
+    const work = mkdtempSync(join(tmpdir(), "hive-engine-upgrade-"));
+    const original = { tables: {} as Record<string, string> };
     before(async function () {
         await requireEngineOrSkip(this);
-        if (!checkOut(released)) {
-            console.log(`      skipping the upgrade test: this checkout has no commit ${RELEASED} (a shallow clone?)`);
+        if (
+            !(await run("docker", ["image", "inspect", NEW_IMAGE]).then(
+                () => true,
+                () => false,
+            ))
+        ) {
+            console.log(
+                `      skipping ${this.test?.parent?.title}: image ${NEW_IMAGE} is missing (sudo bash image/build-image.sh --major 18)`,
+            );
             this.skip();
         }
-        await engine.create("dev", { repository: released });
+        process.env.HIVE_DB_BACKUP_DIR = join(work, "backups");
+        await engine.create("dev", {}, ADMIN_PASSWORD);
         await engine.stack.up({ color: "never" });
-        await writeRows(await engine.outputs());
-        [network, container] = await Promise.all([idOf("network", engine.networkName), idOf("container", engine.containerName)]);
+        const target = await dataTarget(engine);
+        await writeLargeMode(target, "agent", ROWS);
+        await writeRows(target.outputs);
+        await withClient(target.as("workspace"), (client) =>
+            client.query("CREATE TABLE agno_sessions AS SELECT i AS id, 's' || i AS session FROM generate_series(1, 300) i"),
+        );
+        original.tables = await allTables(engine);
     });
     after(async () => {
+        delete process.env.HIVE_DB_BACKUP_DIR;
         await engine.dispose();
-        rmSync(released, { recursive: true, force: true });
+        await run("docker", ["volume", "rm", "--force", `${engine.volumeName}-pg18`]).catch(() => undefined);
+        rmSync(work, { recursive: true, force: true });
+        if (timings.length > 0)
+            console.log(
+                `      timings:\n${timings
+                    .splice(0)
+                    .map((line) => `        ${line}`)
+                    .join("\n")}`,
+            );
     });
-
-    it("npm run up keeps the network and the container, every row, and verify passes", async () => {
-        await engine.stack.workspace.saveProjectSettings(projectSettings());
-        const lines: string[] = [];
-        await bringUp(engine.stack, { log: (line) => lines.push(line) });
-        assert.equal(await idOf("network", engine.networkName), network);
-        assert.equal(await idOf("container", engine.containerName), container);
-        assert.match(lines.join("\n"), /grace period to stop cleanly, recorded in the state/);
-        const outputs = await engine.outputs();
-        await assertRowsIntact(outputs);
-        await assertVerifyPasses(outputs);
-    });
-
-    it("then previews no change, and a destroy removes the network it now manages", async () => {
-        await engine.stack.preview({ color: "never", expectNoChanges: true });
-        await engine.stack.destroy({ color: "never" });
-        await assert.rejects(idOf("network", engine.networkName));
-    });
+    describe("the upgrade", () => upgradeCases(engine, original));
 });

@@ -80,6 +80,8 @@ export interface PostgresRun {
     args?: string[];
     /** `docker run --user`. */
     user?: string;
+    /** Another image than the local default (a second major version). */
+    image?: string;
 }
 
 /** The stack's own healthcheck (src/stack/model/server-process.ts) as `docker run --health-cmd` takes it. */
@@ -114,7 +116,7 @@ export async function startPostgres(spec: PostgresRun): Promise<number> {
             "60s",
             ...(spec.user ? ["--user", spec.user] : []),
             ...Object.keys(spec.env).flatMap((key) => ["--env", key]),
-            IMAGE,
+            spec.image ?? IMAGE,
             ...(spec.args ?? []),
         ],
         spec.env,

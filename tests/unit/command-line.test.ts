@@ -4,6 +4,7 @@
  * commands is read from package.json, so a new command is covered the day it is added.
  */
 import { strict as assert } from "node:assert";
+import { spawn } from "node:child_process";
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 
@@ -20,6 +21,18 @@ const COMMANDS = Object.entries(scripts).flatMap(([script, line]) => {
     const folder = /^exec node scripts\/command\.js ([a-z-]+)$/.exec(line)?.[1];
     return folder === undefined ? [] : [{ script, folder }];
 });
+
+/** `node scripts/command.js <args>`: how package.json runs every command. */
+function run(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+    return new Promise((resolve) => {
+        const child = spawn(process.execPath, [join(REPOSITORY, "scripts", "command.js"), ...args], { cwd: REPOSITORY });
+        let stdout = "";
+        let stderr = "";
+        child.stdout.on("data", (chunk) => (stdout += chunk));
+        child.stderr.on("data", (chunk) => (stderr += chunk));
+        child.on("close", (code) => resolve({ code, stdout, stderr }));
+    });
+}
 
 describe("the command line: one convention for every npm run command", function () {
     this.timeout(120_000);
@@ -53,6 +66,15 @@ describe("the command line: one convention for every npm run command", function 
             assert.match(run.stderr, new RegExp(`\\nusage: npm run ${name}( -- |\n)`), name);
             assert.equal(run.stdout, "", name);
         });
+    });
+
+    it("a subcommand has a --help and options of its own, through npm's own entry (scripts/command.js)", async () => {
+        const help = await run(["db", "backup", "--help"]);
+        assert.equal(help.code, 0, help.stderr);
+        assert.match(help.stdout, /^usage: npm run db -- backup \(--mode M/);
+        const bad = await run(["db", "upgrade", "--mode", "x"]);
+        assert.equal(bad.code, 2);
+        assert.match(bad.stderr, /Unknown option '--mode'[\s\S]*usage: npm run db -- upgrade --image IMAGE/);
     });
 
     it("an option without its value is refused, not read from the next argument", async () => {

@@ -68,15 +68,21 @@ function npmProblems(words: string[]): string[] {
     const script = args[0];
     if (!Object.hasOwn(scripts, script)) return [`npm run ${script}: no such script in package.json`];
     const spec = commandSpec(script);
-    const afterDash = args.includes("--") ? args.slice(args.indexOf("--") + 1) : [];
+    let afterDash = args.includes("--") ? args.slice(args.indexOf("--") + 1) : [];
     if (spec === undefined) return [];
+    const subcommand = spec.subcommands?.[afterDash[0] ?? ""];
+    if (subcommand !== undefined) return flagProblems(script, subcommand, afterDash.slice(1), []);
+    afterDash = afterDash.filter(Boolean);
+    return flagProblems(script, spec, afterDash, subcommands(spec));
+}
+
+function flagProblems(script: string, spec: CommandSpec<OptionSpecs>, afterDash: string[], known: string[]): string[] {
     const problems = afterDash
         .filter((word) => word.startsWith("--"))
         .map((word) => word.slice(2).split("=")[0])
         .filter((flag) => flag !== "help" && !Object.hasOwn(spec.options, flag))
         .map((flag) => `npm run ${script}: no option --${flag}`);
     const first = afterDash[0];
-    const known = subcommands(spec);
     if (known.length > 0 && first !== undefined && !first.startsWith("-") && !known.includes(first)) {
         problems.push(`npm run ${script}: no subcommand ${first} (${known.join(", ")})`);
     }
@@ -115,9 +121,12 @@ describe("the documents' commands", function () {
 
     it("the checks catch a missing script, flag, subcommand and file", () => {
         const bad =
-            "```bash\nnpm run nope\nnpm run db -- vacuum\nnpm run down -- --shred\nbash scripts/nope.sh\npulumi frobnicate\nmake up\n```\n";
+            "```bash\nnpm run nope\nnpm run db -- vacuum\nnpm run down -- --shred\nnpm run db -- backup --shred\n" +
+            "bash scripts/nope.sh\npulumi frobnicate\nmake up\n```\n";
         const problems = docCommands(bad).flatMap(commandProblems);
-        assert.equal(problems.length, 6, problems.join("\n"));
+        assert.equal(problems.length, 7, problems.join("\n"));
+        const good = "```bash\nnpm run db -- backup --mode agent --out /tmp/x\nnpm run db -- upgrade --back\n```\n";
+        assert.deepEqual(docCommands(good).flatMap(commandProblems), []);
     });
 });
 

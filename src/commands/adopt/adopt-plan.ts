@@ -42,8 +42,8 @@ export function dataProblems(facts: AdoptionFacts): string[] {
     return [
         `the data directory of ${facts.container.name} is PostgreSQL ${facts.data.major} (its PG_VERSION), but ` +
             `${facts.image} runs PostgreSQL ${facts.imageMajor}: a server cannot open another major version's data. ` +
-            `Adopt with an image of PostgreSQL ${facts.data.major} (--image), or bring the data to ${facts.imageMajor} ` +
-            "first (pg_upgrade, or a fresh stack and npm run migrate)",
+            `Adopt with an image of PostgreSQL ${facts.data.major} (--image), then move the data to ${facts.imageMajor} with ` +
+            `\`npm run db -- upgrade --image ${facts.image}\``,
     ];
 }
 

@@ -4,6 +4,7 @@
  * the data directory is read by a throwaway container (`--volumes-from`, works stopped or running).
  */
 import { docker } from "../../shared/docker";
+import { localImageMajor } from "../../shared/postgres-image";
 import { ensureImage } from "../up/preflight";
 import { type Inspection, type LegacyContainer, LegacyContainerError, parseInspection } from "./legacy-container";
 
@@ -61,14 +62,10 @@ export async function dataFacts(container: LegacyContainer & { imageId: string }
     return { major, owner };
 }
 
-/** The PostgreSQL major version an image runs: its PG_MAJOR, else what `postgres --version` says. */
+/** The PostgreSQL major version an image runs (pulled first if need be): its PG_MAJOR, else what `postgres --version` says. */
 export async function imageMajor(image: string): Promise<number> {
     await ensureImage(image);
-    const env = JSON.parse(await docker(["image", "inspect", "--format", "{{json .Config.Env}}", image])) as string[] | null;
-    const declared = (env ?? []).find((entry) => entry.startsWith("PG_MAJOR="));
-    if (declared !== undefined) return Number.parseInt(declared.slice("PG_MAJOR=".length), 10);
-    const version = await docker(["run", "--rm", "--network", "none", "--entrypoint", "postgres", image, "--version"]);
-    const match = /\(PostgreSQL\)\s+(\d+)/.exec(version);
-    if (match === null) throw new LegacyContainerError(`cannot tell which PostgreSQL version image ${image} runs ("${version}")`);
-    return Number(match[1]);
+    const major = localImageMajor(image);
+    if (major === undefined) throw new LegacyContainerError(`cannot tell which PostgreSQL version image ${image} runs`);
+    return major;
 }

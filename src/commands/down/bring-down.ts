@@ -6,6 +6,8 @@
 import { execFile } from "node:child_process";
 import { promisify } from "node:util";
 
+import type { Stack } from "@pulumi/pulumi/automation";
+
 import { type AnyStack, backendOf, cliStackOf, pulumi } from "../common/pulumi-cli";
 
 import { withEngine } from "../common/interrupt";
@@ -13,6 +15,8 @@ import { prepareStack } from "../common/interrupted-run";
 import { currentBackendUrl } from "../common/pulumi-env";
 import { type KeptData, keptData, readDeployment } from "../common/state";
 import { CommandError } from "../../shared/cli";
+import { backupStack } from "../db/backup/stack-backup";
+import { stackServer } from "../db/backup/stack-server";
 
 const run = promisify(execFile);
 
@@ -39,11 +43,35 @@ export function describeKept(kept: KeptData): string[] {
 
 export class DeleteRefused extends CommandError {}
 
+export interface DeleteOptions {
+    /** Back up every mode first (false: --no-backup). */
+    backupFirst: boolean;
+    log: (line: string) => void;
+    onOutput?: (text: string) => void;
+}
+
+/** A backup of every mode before the data goes: its directory. The server must be running. */
+async function backupBeforeDelete(stack: Stack, log: (line: string) => void): Promise<string> {
+    const server = await stackServer(stack).catch((error: Error) => {
+        throw new DeleteRefused(`${error.message}\n(a backup is taken before the data is deleted; --no-backup deletes without one)`);
+    });
+    try {
+        return (await backupStack(server, { kind: "all", names: [] }, { reason: "before down --delete-data", log })).directory;
+    } finally {
+        await server.tools.dispose();
+    }
+}
+
 /**
- * Deletes the kept data for real: the stack is destroyed first, then each named volume is removed.
- * `confirm` must repeat the volume's name, so no script or slip deletes data by accident.
+ * Deletes the kept data for real: a backup of every mode first (unless `backupFirst` is false), the
+ * stack destroyed, then each named volume removed. `confirm` must repeat the volume's name, so no
+ * script or slip deletes data by accident. Returns the volumes deleted and the backup's directory.
  */
-export async function deleteData(stack: AnyStack, confirm: string | undefined, onOutput?: (text: string) => void): Promise<string[]> {
+export async function deleteData(
+    stack: Stack,
+    confirm: string | undefined,
+    options: DeleteOptions,
+): Promise<{ volumes: string[]; backup?: string }> {
     const kept = keptData(await readDeployment(stack, backendOf(stack, currentBackendUrl)));
     if (kept.volumes.length === 0) {
         throw new DeleteRefused(
@@ -54,9 +82,11 @@ export async function deleteData(stack: AnyStack, confirm: string | undefined, o
     if (confirm === undefined || !kept.volumes.includes(confirm)) {
         throw new DeleteRefused(`to delete the data for real, repeat the volume's name: --confirm ${kept.volumes.join(" ")}`);
     }
-    await destroy(stack, onOutput);
+    const backup = options.backupFirst ? await backupBeforeDelete(stack, options.log) : undefined;
+    if (backup !== undefined) options.log(`backed up first: ${backup} (npm run db -- restore ${backup} brings it back into a stack)`);
+    await destroy(stack, options.onOutput, options.log);
     for (const volume of kept.volumes) {
         await run("docker", ["volume", "rm", volume]);
     }
-    return kept.volumes;
+    return { volumes: kept.volumes, backup };
 }

@@ -30,11 +30,14 @@ export function sessionSql(searchPath: readonly string[]): string {
     return [...settings, `SET LOCAL search_path = ${searchPath.map((schema) => id(schema)).join(", ")};`].join("\n");
 }
 
-export async function tableSum(client: Client, schema: string, table: string): Promise<TableSum> {
-    const { rows } = await client.query<{ rows: string; checksum: string }>(
-        `SELECT count(*)::text AS rows,
+/** The query of a table's TableSum (`rows`, `checksum` as text): node-postgres runs it, and so does the SQL a restore verifies with. */
+export function tableSumSql(schema: string, table: string): string {
+    return `SELECT count(*)::text AS rows,
                 coalesce(sum(('x' || substr(md5(ROW(r.*)::text), 1, 16))::bit(64)::bigint::numeric), 0)::text AS checksum
-         FROM ${id(schema)}.${id(table)} AS r`,
-    );
+         FROM ${id(schema)}.${id(table)} AS r`;
+}
+
+export async function tableSum(client: Client, schema: string, table: string): Promise<TableSum> {
+    const { rows } = await client.query<{ rows: string; checksum: string }>(tableSumSql(schema, table));
     return { rows: Number(rows[0].rows), checksum: rows[0].checksum };
 }

@@ -8,6 +8,7 @@ import { execFile } from "node:child_process";
 import { promisify } from "node:util";
 
 import { withSession } from "../../shared/pg-session";
+import { type DataMount, dataDirectoryMajor, localImageMajor, runsImage } from "../../shared/postgres-image";
 import type { ServerFacts } from "../model/server-facts";
 import { clientConfigFor, type SslMode } from "../model/urls";
 import { readServerFacts } from "./server-facts";
@@ -39,6 +40,21 @@ export interface NetworkInfo {
     labels: Readonly<Record<string, string>>;
 }
 
+/** The container's image and its data, as the config names them. */
+export interface DataLocation {
+    image: string;
+    /** The stack's container: read through it when it runs on the same volume. */
+    container: string;
+    pgdata: string;
+    mount: DataMount;
+}
+
+/** PostgreSQL majors of the image and of the data directory; undefined where unknown (no local image, no data yet). */
+export interface MajorVersions {
+    image?: number;
+    data?: number;
+}
+
 export interface Probes {
     /**
      * Which of `databases` and `roles` exist on the server, and what the admin may do there;
@@ -47,6 +63,8 @@ export interface Probes {
     server(admin: AdminCredentials, wanted: Wanted, patienceSeconds: number): Promise<ServerInventory>;
     /** The Docker network of that name, or undefined when there is none (or no Docker CLI answers). */
     network(name: string): Promise<NetworkInfo | undefined>;
+    /** Which major the configured image runs and which wrote the data it would start on (synchronous: asked while the program loads). */
+    majors(location: DataLocation): MajorVersions;
 }
 
 /**
@@ -104,8 +122,17 @@ async function probeNetwork(name: string): Promise<NetworkInfo | undefined> {
     }
 }
 
+function probeMajors(location: DataLocation): MajorVersions {
+    // The stack's container already runs this very image on its data: the same major, nothing to read.
+    if (runsImage(location.container, location.image)) return {};
+    const image = localImageMajor(location.image);
+    // Without the image's major there is nothing to compare with: the data is not read.
+    if (image === undefined) return {};
+    return { image, data: dataDirectoryMajor(location.mount, location.pgdata, location) };
+}
+
 /** The probes that look at the real server and Docker engine (the integration tests call them directly). */
-export const REAL_PROBES: Probes = { server: probeServer, network: probeNetwork };
+export const REAL_PROBES: Probes = { server: probeServer, network: probeNetwork, majors: probeMajors };
 
 let probes: Probes = REAL_PROBES;
 
