@@ -17,7 +17,7 @@ import { assertOwnedBy, type DataTarget, maxOf, tableState } from "../integratio
 import { withClient } from "../integration/helpers";
 import { ADMIN_PASSWORD, dataTarget, db, restoreInto, secondsOf, timings, writeLargeMode } from "./backups";
 import { assertRowsIntact, writeRows } from "./data";
-import { EngineStack, requireEngineOrSkip } from "./engine";
+import { EngineStack, requireEngineOrSkip, printTimings } from "./engine";
 
 const ROWS = 100_000;
 
@@ -126,13 +126,7 @@ describe("engine: backup and restore across two stacks (a 100k-row mode)", funct
         delete process.env.HIVE_DB_BACKUP_DIR;
         await Promise.all([stacks.first.dispose(), stacks.second.dispose()]);
         rmSync(stacks.work, { recursive: true, force: true });
-        if (timings.length > 0)
-            console.log(
-                `      timings:\n${timings
-                    .splice(0)
-                    .map((line) => `        ${line}`)
-                    .join("\n")}`,
-            );
+        printTimings(timings);
     });
     describe("backup and restores", () => backupAndRestores(stacks));
     describe("refusals and --replace", () => refusalsAndReplace(stacks));

@@ -11,6 +11,7 @@ import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 
 import { REPOSITORY } from "../../src/shared/repository";
+import { collect } from "../fixtures/run-script";
 
 export interface ShellRun {
     code: number | null;
@@ -78,20 +79,13 @@ export class Developer {
 
     /** `script` in a new login shell of this developer, in the clone. */
     shell(script: string, timeoutMs = 600_000): Promise<ShellRun> {
-        return new Promise((resolve, reject) => {
-            const child = spawn("bash", ["-lc", `${SUDO_AS_ROOT}${script}`], {
-                cwd: this.clone,
-                env: this.env,
-                stdio: ["ignore", "pipe", "pipe"],
-                timeout: timeoutMs,
-            });
-            let stdout = "";
-            let stderr = "";
-            child.stdout.on("data", (chunk) => (stdout += chunk));
-            child.stderr.on("data", (chunk) => (stderr += chunk));
-            child.on("error", reject);
-            child.on("close", (code) => resolve({ code, stdout, stderr }));
+        const child = spawn("bash", ["-lc", `${SUDO_AS_ROOT}${script}`], {
+            cwd: this.clone,
+            env: this.env,
+            stdio: ["ignore", "pipe", "pipe"],
+            timeout: timeoutMs,
         });
+        return collect(child);
     }
 
     /** Like `shell`, and fails the test (showing what it printed) unless it exits 0. */

@@ -28,3 +28,14 @@ export async function previewChanges(stack: EngineStack): Promise<Record<string,
     await stack.stack.preview({ color: "never", onEvent });
     return ops;
 }
+
+/** Prints and empties the timings a suite collected (a suite's own figures, as `npm run test:engine` shows them). */
+export function printTimings(timings: string[]): void {
+    if (timings.length === 0) return;
+    console.log(
+        `      timings:\n${timings
+            .splice(0)
+            .map((line) => `        ${line}`)
+            .join("\n")}`,
+    );
+}

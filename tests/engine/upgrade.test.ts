@@ -15,7 +15,7 @@ import { assertOwnedBy, tableState } from "../integration/backup-checks";
 import { withClient } from "../integration/helpers";
 import { ADMIN_PASSWORD, dataTarget, db, secondsOf, timings, writeLargeMode } from "./backups";
 import { assertRowsIntact, assertVerifyPasses, writeRows } from "./data";
-import { EngineStack, requireEngineOrSkip } from "./engine";
+import { EngineStack, requireEngineOrSkip, printTimings } from "./engine";
 
 const run = promisify(execFile);
 const NEW_IMAGE = process.env.HIVE_IMAGE_TAG_NEXT ?? "hive-db/pgvector:18";
@@ -119,13 +119,7 @@ describe("engine: upgrade from PostgreSQL 17 to 18 and back (a 100k-row mode)", 
         await engine.dispose();
         await run("docker", ["volume", "rm", "--force", `${engine.volumeName}-pg18`]).catch(() => undefined);
         rmSync(work, { recursive: true, force: true });
-        if (timings.length > 0)
-            console.log(
-                `      timings:\n${timings
-                    .splice(0)
-                    .map((line) => `        ${line}`)
-                    .join("\n")}`,
-            );
+        printTimings(timings);
     });
     describe("the upgrade", () => upgradeCases(engine, original));
 });

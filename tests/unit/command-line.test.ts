@@ -10,7 +10,7 @@ import { join } from "node:path";
 
 import { mapConcurrently } from "../../src/commands/verify/sql";
 import { REPOSITORY } from "../../src/shared/repository";
-import { runCommandLine } from "../fixtures/run-script";
+import { collect, runCommandLine } from "../fixtures/run-script";
 
 const scripts = JSON.parse(readFileSync(join(REPOSITORY, "package.json"), "utf8")).scripts as Record<string, string>;
 /**
@@ -23,16 +23,7 @@ const COMMANDS = Object.entries(scripts).flatMap(([script, line]) => {
 });
 
 /** `node scripts/command.js <args>`: how package.json runs every command. */
-function run(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-    return new Promise((resolve) => {
-        const child = spawn(process.execPath, [join(REPOSITORY, "scripts", "command.js"), ...args], { cwd: REPOSITORY });
-        let stdout = "";
-        let stderr = "";
-        child.stdout.on("data", (chunk) => (stdout += chunk));
-        child.stderr.on("data", (chunk) => (stderr += chunk));
-        child.on("close", (code) => resolve({ code, stdout, stderr }));
-    });
-}
+const run = (args: string[]) => collect(spawn(process.execPath, [join(REPOSITORY, "scripts", "command.js"), ...args], { cwd: REPOSITORY }));
 
 describe("the command line: one convention for every npm run command", function () {
     this.timeout(120_000);
