@@ -15,6 +15,13 @@ import { parseArgs, type ParseArgsOptionDescriptor } from "node:util";
 
 export type ExitCode = 0 | 1 | 2 | 130;
 
+/** An error's type, and a system error's code (EAGAIN, ENOENT): nothing it may have read. */
+function typeOnly(error: unknown): string {
+    if (!(error instanceof Error)) return typeof error;
+    const code = (error as NodeJS.ErrnoException).code;
+    return typeof code === "string" ? `${error.name} (${code})` : error.name;
+}
+
 /** The commands' one error type: its message is for the user, its exit code 2 (refused) or 1 (failed). */
 export class CommandError extends Error {
     constructor(
@@ -140,7 +147,7 @@ export function runCommand<O extends OptionSpecs>(spec: CommandSpec<O>, argv = p
         }
         // An internal error may carry anything it touched: its message only once it can be scrubbed.
         const detail = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
-        process.stderr.write(`${spec.name}: internal error: ${redact ? redact(detail) : ((error as Error)?.name ?? typeof error)}\n`);
+        process.stderr.write(`${spec.name}: internal error: ${redact ? redact(detail) : typeOnly(error)}\n`);
         return 1;
     };
     const run = async (): Promise<ExitCode> => {

@@ -42,6 +42,8 @@ export function makeClone(): string {
     git("init", "-q");
     git("add", "-A");
     git("commit", "-q", "-m", "clone");
+    // What `npm ci` does on a real clone (`prepare`): the compiled program and commands, which start first.
+    execFileSync(process.execPath, [join(clone, "scripts", "compiled.js"), "--build"], { cwd: clone, stdio: "ignore" });
     return clone;
 }
 

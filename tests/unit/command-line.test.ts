@@ -9,6 +9,7 @@ import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 
 import { mapConcurrently } from "../../src/commands/verify/sql";
+import { runCommand } from "../../src/shared/cli";
 import { REPOSITORY } from "../../src/shared/repository";
 import { collect, runCommandLine } from "../fixtures/run-script";
 
@@ -72,5 +73,33 @@ describe("the command line: one convention for every npm run command", function 
         const run = await runCommandLine("down", ["--delete-data", "--confirm"], "", process.env);
         assert.equal(run.code, 2, run.stderr);
         assert.match(run.stderr, /Option '--confirm <value>' argument missing/);
+    });
+});
+
+describe("the command line: input and internal errors", function () {
+    this.timeout(60_000);
+
+    it("reads outputs piped in by a writer that starts late (`pulumi stack output | npm run verify`)", async () => {
+        // The writer's first bytes come after the command has started: a synchronous read of a
+        // non-blocking pipe failed here with EAGAIN ("internal error"). Bad JSON shows stdin was read.
+        const entry = join(REPOSITORY, "scripts", "command.js");
+        const line = `(sleep 0.5; printf '{"not json') | "${process.execPath}" "${entry}" verify`;
+        const piped = await collect(spawn("sh", ["-c", line], { cwd: REPOSITORY }));
+        assert.equal(piped.code, 2, piped.stderr);
+        assert.match(piped.stderr, /^verify: [\s\S]*not valid JSON/);
+        assert.doesNotMatch(piped.stderr, /internal error/);
+    });
+
+    it("an internal error before the command can scrub prints its type and system code, never its message (exit 1)", async () => {
+        const secret = "postgresql://hive:hunter2@db/hive";
+        const failing = Object.assign(new Error(`read ${secret}`), { code: "EAGAIN" });
+        const spec = { name: "probe", usage: [""], summary: "", options: {}, run: () => Promise.reject(failing) };
+        const write = process.stderr.write;
+        let printed = "";
+        process.stderr.write = ((text: string) => ((printed += text), true)) as typeof process.stderr.write;
+        const code = await runCommand(spec, []).finally(() => (process.stderr.write = write));
+        process.exitCode = 0;
+        assert.equal(code, 1);
+        assert.equal(printed, "probe: internal error: Error (EAGAIN)\n");
     });
 });

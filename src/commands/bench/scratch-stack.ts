@@ -43,7 +43,7 @@ export async function engineUnavailableReason(): Promise<string | undefined> {
     for (const binary of REQUIRED_BINARIES) {
         if (!(await onPath(binary))) missing.push(binary);
     }
-    if (missing.length > 0) return `not on PATH: ${missing.join(", ")} (the Pulumi CLI and its plugins; README, "Tests")`;
+    if (missing.length > 0) return `not on PATH: ${missing.join(", ")} (the Pulumi CLI and its plugins; docs/testing.md)`;
     if (
         !(await run("docker", ["info"], { timeout: 20_000 }).then(
             () => true,

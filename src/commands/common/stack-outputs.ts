@@ -8,6 +8,7 @@ import { fstatSync, readFileSync } from "node:fs";
 import type { Stack } from "@pulumi/pulumi/automation";
 
 import { CommandError } from "../../shared/cli";
+import { readStdin } from "../../shared/stdin";
 import { type ReadableMode, readSearchPaths } from "../../stack/model/layout";
 import { stackOutputsSchema, type StackOutputs } from "../../stack/model/outputs";
 
@@ -157,12 +158,12 @@ export function readableModes(outputs: StackOutputs): ReadableMode[] {
  * The text of `pulumi stack output --json --show-secrets`: from `source`, a file, or stdin for
  * `-`. Error messages name the source, never its content.
  */
-export function readOutputsText(source: string): string {
+export async function readOutputsText(source: string): Promise<string> {
     if (source === "-") {
         if (process.stdin.isTTY) {
             throw new CommandError("no outputs on stdin: pipe `pulumi stack output --json --show-secrets` in, or name a file");
         }
-        const text = readFileSync(0, "utf8");
+        const text = await readStdin();
         if (text.trim() === "") throw new CommandError("stdin is empty: expected `pulumi stack output --json --show-secrets`");
         return text;
     }
@@ -195,7 +196,7 @@ function stdinHasInput(): boolean {
  */
 export async function readCommandOutputs(file: string | undefined, stackName: string | undefined): Promise<StackOutputs> {
     if (file !== undefined && stackName !== undefined) throw new CommandError("give an outputs file or --stack, not both");
-    if (file !== undefined || (stackName === undefined && stdinHasInput())) return parseStackOutputs(readOutputsText(file ?? "-"));
+    if (file !== undefined || (stackName === undefined && stdinHasInput())) return parseStackOutputs(await readOutputsText(file ?? "-"));
     const { DEFAULT_STACK, openStack } = await import("./workspace");
     return outputsOfStack(await openStack(stackName ?? DEFAULT_STACK));
 }

@@ -6,6 +6,7 @@ import { readFileSync } from "node:fs";
 
 import { CommandError, type CommandSpec, runCommand, usageError } from "../../shared/cli";
 import { parseLibpqUrl } from "../../shared/pg-session";
+import { readStdin } from "../../shared/stdin";
 import { readCommandOutputs } from "../common/stack-outputs";
 import { stackNameOf, stackOption } from "../common/workspace";
 import { connectionFromEnvFile, connectionFromUrl } from "../adopt/legacy-credentials";
@@ -22,22 +23,22 @@ const options = {
     outputs: { type: "string", valueName: "FILE", description: "the stack outputs file instead of --stack" },
 } as const;
 
-function readText(path: string): string {
+async function readText(path: string): Promise<string> {
     try {
-        return readFileSync(path === "-" ? 0 : path, "utf8");
+        return path === "-" ? await readStdin() : readFileSync(path, "utf8");
     } catch (error) {
         throw new CommandError(`cannot read ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
     }
 }
 
 /** The legacy database: a URL (its password, if absent, from PGPASSWORD) or an app's .env. */
-function sourceConnection(from: string | undefined, envFile: string | undefined) {
+async function sourceConnection(from: string | undefined, envFile: string | undefined) {
     if ((from === undefined) === (envFile === undefined)) throw usageError(migrateCommand, "give one of --from and --from-env-file");
     if (from !== undefined) {
         const connection = connectionFromUrl(from, "--from");
         return { ...connection, password: connection.password || process.env.PGPASSWORD };
     }
-    return connectionFromEnvFile(readText(envFile as string), envFile as string);
+    return connectionFromEnvFile(await readText(envFile as string), envFile as string);
 }
 
 export const migrateCommand: CommandSpec<typeof options> = {
@@ -51,7 +52,7 @@ export const migrateCommand: CommandSpec<typeof options> = {
     async run({ values }, { say }) {
         const mode = values.mode;
         if (mode === undefined) throw usageError(migrateCommand, "--mode MODE is required");
-        const source = sourceConnection(values.from, values["from-env-file"]);
+        const source = await sourceConnection(values.from, values["from-env-file"]);
         // Never stdin: the outputs file, else the stack.
         const outputs = await readCommandOutputs(values.outputs, values.outputs === undefined ? stackNameOf(values) : values.stack);
         if (!outputs.modeNames.includes(mode))
