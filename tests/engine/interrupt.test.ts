@@ -12,10 +12,18 @@ import { join } from "node:path";
 
 import { stackLocks } from "../../src/commands/common/stack-lock";
 import { REPOSITORY } from "../../src/shared/repository";
+import { docker } from "../integration/helpers";
 import { assertRowsIntact, assertVerifyPasses, writeRows } from "./data";
 import { EngineStack, requireEngineOrSkip } from "./engine";
 
 type Signal = "SIGINT" | "SIGKILL";
+
+/** When to stop the run: `afterMs` after its output first matches `pattern`. */
+interface KillAt {
+    pattern: RegExp;
+    signal: Signal;
+    afterMs?: number;
+}
 
 interface Run {
     code: number | null;
@@ -23,20 +31,22 @@ interface Run {
     output: string;
 }
 
-/** `npm run up` for the engine stack in its own process group; `killAt` sends `signal` to the group when the output matches. */
-function npmUp(engine: EngineStack, killAt?: { pattern: RegExp; signal: Signal }): Promise<Run & { killed: boolean }> {
+/** A command run for the engine stack in its own process group; `killAt` sends `signal` to the group when the output matches. */
+function inGroup(engine: EngineStack, argv: string[], killAt?: KillAt): Promise<Run & { killed: boolean }> {
     const home = join(engine.dir, "home");
     mkdirSync(home, { recursive: true });
-    const env = { ...process.env, ...engine.env, HOME: home, HIVE_DB_SHELL_SETUP: "0", HIVE_DB_WORK_DIR: join(engine.dir, "work") };
+    const work = join(engine.dir, "work");
+    const env = { ...process.env, ...engine.env, HOME: home, HIVE_DB_SHELL_SETUP: "0", HIVE_DB_WORK_DIR: work };
     return new Promise((resolve, reject) => {
-        const child = spawn("npm", ["run", "--silent", "up", "--", "--stack", engine.stack.name], { cwd: REPOSITORY, env, detached: true });
+        const [command, ...args] = argv;
+        const child = spawn(command, args, { cwd: command === "pulumi" ? work : REPOSITORY, env, detached: true });
         let output = "";
         let killed = false;
         const onData = (chunk: Buffer) => {
             output += chunk;
             if (killAt !== undefined && !killed && killAt.pattern.test(output)) {
                 killed = true;
-                process.kill(-(child.pid as number), killAt.signal);
+                setTimeout(() => process.kill(-(child.pid as number), killAt.signal), killAt.afterMs ?? 0);
             }
         };
         child.stdout.on("data", onData);
@@ -46,12 +56,18 @@ function npmUp(engine: EngineStack, killAt?: { pattern: RegExp; signal: Signal }
     });
 }
 
+/** `npm run <script>` for the engine stack, as a terminal runs it. */
+const npmRun = (engine: EngineStack, script: string, killAt?: KillAt) =>
+    inGroup(engine, ["npm", "run", "--silent", script, "--", "--stack", engine.stack.name], killAt);
+const npmUp = (engine: EngineStack, killAt?: KillAt) => npmRun(engine, "up", killAt);
+
 const backendUrl = (engine: EngineStack) => engine.env.PULUMI_BACKEND_URL;
 
 /** Interrupts a run, checks what the interruption left, and that the next `npm run up` finishes. */
-async function interruptAndRecover(engine: EngineStack, pattern: RegExp, signal: Signal): Promise<void> {
-    const interrupted = await npmUp(engine, { pattern, signal });
+async function interruptAndRecover(engine: EngineStack, pattern: RegExp, signal: Signal, afterMs = 0): Promise<void> {
+    const interrupted = await npmUp(engine, { pattern, signal, afterMs });
     assert.ok(interrupted.killed, `the run never reached ${pattern}:\n${interrupted.output}`);
+    assert.notEqual(interrupted.code, 0, `the run ended before the ${signal}:\n${interrupted.output}`);
     if (signal === "SIGINT") {
         assert.equal(interrupted.code, 130, interrupted.output);
         assert.match(interrupted.output, /interrupted: .* was cancelled cleanly/);
@@ -62,12 +78,16 @@ async function interruptAndRecover(engine: EngineStack, pattern: RegExp, signal:
     assert.equal(recovered.code, 0, recovered.output);
     if (stale) assert.match(recovered.output, /cleared a stale lock of .*that process is gone/);
     await assertVerifyPasses(await engine.outputs());
+    // Nothing half-done is left in the state: a preview of the same config has nothing to change.
+    await engine.stack.preview({ expectNoChanges: true, color: "never" });
 }
 
-const FIRST_UP_POINTS: Array<[string, RegExp]> = [
-    ["before the container", /(Volume hive-postgres-data|RemoteImage hive-postgres-image) creating/],
-    ["right after the container", /Container hive-postgres-container created/],
-    ["during the database layer", /(Role|Schema|Grant) hive-database-\S+ creating/],
+/** Where a first up is stopped: what its output shows, and how long after that. */
+const FIRST_UP_POINTS: Array<[string, RegExp, number]> = [
+    ["before the container", /(Volume hive-postgres-data|RemoteImage hive-postgres-image) creating/, 0],
+    ["while the container starts and is not yet healthy", /Container hive-postgres-container creating/, 700],
+    ["right after the container", /Container hive-postgres-container created/, 0],
+    ["during the database layer", /(Role|Schema|Grant) hive-database-\S+ creating/, 0],
 ];
 
 for (const signal of ["SIGINT", "SIGKILL"] as const) {
@@ -76,12 +96,12 @@ for (const signal of ["SIGINT", "SIGKILL"] as const) {
         before(async function () {
             await requireEngineOrSkip(this);
         });
-        for (const [where, pattern] of FIRST_UP_POINTS) {
+        for (const [where, pattern, afterMs] of FIRST_UP_POINTS) {
             it(`${where}: the next npm run up finishes and verify passes`, async () => {
                 const engine = new EngineStack();
                 try {
                     await engine.create("dev");
-                    await interruptAndRecover(engine, pattern, signal);
+                    await interruptAndRecover(engine, pattern, signal, afterMs);
                 } finally {
                     await engine.dispose();
                 }
@@ -118,4 +138,65 @@ describe("engine: npm run up interrupted during a rotation", function () {
             await assertRowsIntact(await engine.outputs());
         });
     }
+});
+
+describe("engine: npm run up interrupted while the container is replaced", function () {
+    this.timeout(900_000);
+    const engine = new EngineStack();
+    before(async function () {
+        await requireEngineOrSkip(this);
+        await engine.create("dev");
+        const first = await npmUp(engine);
+        assert.equal(first.code, 0, first.output);
+        await writeRows(await engine.outputs());
+    });
+    after(() => engine.dispose());
+
+    // A changed server flag replaces the container: the old one is deleted first, then the new one created.
+    for (const [workMem, signal, pattern, afterMs] of [
+        ["8MB", "SIGINT", /Container hive-postgres-container deleting/, 200],
+        ["16MB", "SIGKILL", /Container hive-postgres-container deleting/, 200],
+        ["32MB", "SIGKILL", /Container hive-postgres-container creating/, 700],
+    ] as const) {
+        it(`${signal} ${afterMs} ms after ${pattern.source}: the next npm run up finishes, no row lost`, async () => {
+            await engine.setConfig({ container: engine.containerConfig({ serverFlags: { work_mem: workMem } }) });
+            await interruptAndRecover(engine, pattern, signal, afterMs);
+            await assertRowsIntact(await engine.outputs());
+        });
+    }
+});
+
+describe("engine: plain pulumi up and npm run down interrupted", function () {
+    this.timeout(900_000);
+    const engine = new EngineStack();
+    before(async function () {
+        await requireEngineOrSkip(this);
+        await engine.create("dev");
+    });
+    after(() => engine.dispose());
+
+    it("plain pulumi up killed during the database layer: npm run down finishes and keeps the data's volume", async () => {
+        const killAt = { pattern: /(Role|Schema|Grant) hive-database-\S+ creating/, signal: "SIGKILL" as const };
+        const interrupted = await inGroup(engine, ["pulumi", "up", "--yes", "--skip-preview", "--stack", engine.stack.name], killAt);
+        assert.ok(interrupted.killed, interrupted.output);
+        assert.ok(stackLocks(backendUrl(engine), engine.stack.name).length > 0, "a killed CLI leaves its lock");
+        const down = await npmRun(engine, "down");
+        assert.equal(down.code, 0, down.output);
+        assert.match(down.output, /cleared a stale lock of .*that process is gone/);
+        await docker(["volume", "inspect", engine.volumeName]);
+    });
+
+    it("npm run down killed while it deletes: the next npm run up finishes, no row lost", async () => {
+        const up = await npmUp(engine);
+        assert.equal(up.code, 0, up.output);
+        await writeRows(await engine.outputs());
+        const down = await npmRun(engine, "down", { pattern: /deleting/, signal: "SIGKILL", afterMs: 300 });
+        assert.ok(down.killed, down.output);
+        const recovered = await npmUp(engine);
+        assert.equal(recovered.code, 0, recovered.output);
+        const outputs = await engine.outputs();
+        await assertVerifyPasses(outputs);
+        await assertRowsIntact(outputs);
+        await engine.stack.preview({ expectNoChanges: true, color: "never" });
+    });
 });
