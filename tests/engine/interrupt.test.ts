@@ -110,8 +110,8 @@ for (const signal of ["SIGINT", "SIGKILL"] as const) {
     });
 }
 
-describe("engine: npm run up interrupted during a rotation", function () {
-    this.timeout(900_000);
+/** In a suite: a dev stack brought up by `npm run up`, with the agent's rows written. */
+function upWithRows(): EngineStack {
     const engine = new EngineStack();
     before(async function () {
         await requireEngineOrSkip(this);
@@ -121,6 +121,12 @@ describe("engine: npm run up interrupted during a rotation", function () {
         await writeRows(await engine.outputs());
     });
     after(() => engine.dispose());
+    return engine;
+}
+
+describe("engine: npm run up interrupted during a rotation", function () {
+    this.timeout(900_000);
+    const engine = upWithRows();
 
     for (const [rotation, signal] of [
         [1, "SIGINT"],
@@ -142,15 +148,7 @@ describe("engine: npm run up interrupted during a rotation", function () {
 
 describe("engine: npm run up interrupted while the container is replaced", function () {
     this.timeout(900_000);
-    const engine = new EngineStack();
-    before(async function () {
-        await requireEngineOrSkip(this);
-        await engine.create("dev");
-        const first = await npmUp(engine);
-        assert.equal(first.code, 0, first.output);
-        await writeRows(await engine.outputs());
-    });
-    after(() => engine.dispose());
+    const engine = upWithRows();
 
     // A changed server flag replaces the container: the old one is deleted first, then the new one created.
     for (const [workMem, signal, pattern, afterMs] of [
