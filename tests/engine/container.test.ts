@@ -48,15 +48,10 @@ describe("engine: the dev stack's container, day 1", function () {
         await assertRowsIntact(await engine.outputs());
     });
 
-    it("rotates a password by updating only that mode's Role", async () => {
+    it("rotates a password by updating only that mode's Role (the README's command, on the team's modes)", async () => {
         const before = await containerId(engine.containerName);
-        await engine.setConfig({
-            modes: {
-                workspace: { schemas: ["public", "agno", "hive"] },
-                agent: { schemas: ["agent"], apiPortPrefix: 3, passwordRotation: 1 },
-                genie: { schemas: ["genie"], apiPortPrefix: 4 },
-            },
-        });
+        // `pulumi config set --path 'hive-db:rotations.agent.password' 1`: the stack keeps the team's modes map.
+        await engine.stack.setConfig("hive-db:rotations.agent.password", { value: "1" }, true);
         const changed = await previewChanges(engine);
         // The password derives from the stack's seed and the rotation counter (src/stack/model/credential-derivation.ts).
         assert.deepEqual(changed, { "hive-database-role-agent": ["update"] });

@@ -22,6 +22,7 @@ describe("the config reference (docs/configuration.md)", () => {
     const sections: [string, RegExp, string[]][] = [
         ["top level", /Every key is in the `hive-db` namespace/, CONFIG_KEYS.top],
         ["modes", /^`modes\.<mode>`:/m, CONFIG_KEYS.mode],
+        ["rotations", /^`rotations\.<mode>`/m, CONFIG_KEYS.rotation],
         ["container", /^`container`:/m, CONFIG_KEYS.container],
         ["server", /^`server` \(/m, CONFIG_KEYS.server],
     ];

@@ -154,33 +154,6 @@ describe("bad config", () => {
     });
 });
 
-describe("password rotation", () => {
-    /** name -> JSON of inputs, with secrets unwrapped so a changed password shows. */
-    async function snapshot(run: StackRun): Promise<Map<string, string>> {
-        const entries = await Promise.all(
-            run.resources.map(async (r) => [`${r.type}::${r.name}`, JSON.stringify(await unwrap(pulumi.output(r.inputs)))] as const),
-        );
-        return new Map(entries);
-    }
-
-    it("changes only the rotated mode's password and role", async () => {
-        const before = await snapshot(await runStack());
-        const rotated = await runStack({
-            modes: {
-                workspace: { schemas: ["public", "agno", "hive"] },
-                agent: { schemas: ["agent"], apiPortPrefix: 3, passwordRotation: 1 },
-                genie: { schemas: ["genie"], apiPortPrefix: 4 },
-            },
-        });
-        const after = await snapshot(rotated);
-        assert.deepEqual([...after.keys()].sort(), [...before.keys()].sort(), "no resource added or removed");
-        const changed = [...after.keys()].filter((key) => after.get(key) !== before.get(key)).sort();
-        assert.deepEqual(changed, ["postgresql:index/role:Role::hive-database-role-agent"]);
-        const url = await unwrap(rotated.outputs.libpqUrls.agent);
-        assert.ok(url.includes(`:${deriveCredential(MOCK_SEED, "role-password", "agent", 1)}@`), "the agent URL carries the new password");
-    });
-});
-
 describe("seed 004: several databases and a read-only shared knowledge base", () => {
     let run: StackRun;
     before(async () => {

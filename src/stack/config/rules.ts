@@ -110,6 +110,14 @@ export function readerRules(config: HiveDbConfig): string[] {
     return problems;
 }
 
+/** A stack's rotations name modes it has: a rotation of no mode would silently do nothing. */
+export function rotationRules(config: HiveDbConfig): string[] {
+    const names = Object.keys(config.modes);
+    return Object.keys(config.rotations)
+        .filter((mode) => !Object.hasOwn(config.modes, mode))
+        .map((mode) => `${keyOf(`rotations.${mode}`)}: unknown mode "${mode}"; valid modes: ${names.join(", ")}`);
+}
+
 /** Each extension once: one Extension resource per name and database. */
 export function extensionRules(config: HiveDbConfig): string[] {
     return listedTwice(keyOf("extensions"), config.extensions);
@@ -155,6 +163,7 @@ const RULES: readonly Rule[] = [
     roleRules,
     schemaRules,
     readerRules,
+    rotationRules,
     extensionRules,
     adoptionRules,
     adminPasswordRules,

@@ -85,6 +85,12 @@ const modeSchema = strictObject({
     apiKeyRotation: rotationCounter.default(0),
 });
 
+/** `hive-db:rotations.<mode>`: counters for one stack, each added to the mode's own. */
+const rotationSchema = strictObject({
+    password: rotationCounter.default(0),
+    apiKey: rotationCounter.default(0),
+});
+
 const isUnderDataMount = (dir: string) =>
     path.posix.normalize(dir) === DATA_MOUNT_PATH || path.posix.normalize(dir).startsWith(DATA_MOUNT_PATH + "/");
 
@@ -163,14 +169,20 @@ export const configSchema = strictObject({
     adoptDatabases: z.array(identifier).default([]),
     // Zod's prefault runs the default through the schema, so nested defaults apply to it too.
     modes: z.record(identifier, modeSchema).prefault(DEFAULT_MODES),
+    /**
+     * A stack's own rotations, per mode: they add to the mode's `passwordRotation`/`apiKeyRotation`,
+     * so a rotation never rewrites the team's `modes` map (a stack that sets `modes` replaces it whole).
+     */
+    rotations: z.record(identifier, rotationSchema).default({}),
     container: containerSchema.prefault({}),
     server: externalServerSchema.optional(),
 });
 
-/** Every accepted key, per section: the README's config reference documents exactly these. */
+/** Every accepted key, per section: docs/configuration.md documents exactly these. */
 export const CONFIG_KEYS = {
     top: Object.keys(configSchema.shape),
     mode: Object.keys(modeSchema.shape),
+    rotation: Object.keys(rotationSchema.shape),
     container: Object.keys(containerSchema.shape),
     server: Object.keys(externalServerSchema.shape),
 };

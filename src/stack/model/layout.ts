@@ -17,6 +17,7 @@ export interface ModeLayout {
     /** Modes that may SELECT in this mode's schemas. */
     readers: string[];
     connectionLimit: number;
+    /** The mode's counter plus the stack's `rotations.<mode>`: a new value whenever the sum grows. */
     passwordRotation: number;
     apiKeyRotation: number;
 }
@@ -41,8 +42,8 @@ export function resolveLayout(config: HiveDbConfig): Layout {
         apiPort: apiPortFor(mode, config.apiBasePort),
         readers: [...mode.readers],
         connectionLimit: mode.connectionLimit,
-        passwordRotation: mode.passwordRotation,
-        apiKeyRotation: mode.apiKeyRotation,
+        passwordRotation: mode.passwordRotation + (config.rotations[name]?.password ?? 0),
+        apiKeyRotation: mode.apiKeyRotation + (config.rotations[name]?.apiKey ?? 0),
     }));
     return {
         adminUser: config.adminUser,
