@@ -34,10 +34,14 @@ function isCurrent() {
     return existsSync(STAMP) && statSync(STAMP).mtimeMs >= newestSource();
 }
 
+let tsNodeRegistered = false;
+
 /** The module of `tsFile` (relative to the repository): compiled when current, else through ts-node. */
 function load(tsFile) {
     if (isCurrent()) return require(join(BIN, tsFile.replace(/\.ts$/, ".js")));
-    require("ts-node").register({ transpileOnly: true, project: join(ROOT, "tsconfig.json") });
+    // Once per process: a second registration nests the require hooks, and every .ts would compile twice.
+    if (!tsNodeRegistered) require("ts-node").register({ transpileOnly: true, project: join(ROOT, "tsconfig.json") });
+    tsNodeRegistered = true;
     return require(join(ROOT, tsFile));
 }
 
@@ -47,12 +51,11 @@ function build() {
     });
     if (tsc.status === 0) {
         writeFileSync(STAMP, `${new Date().toISOString()}\n`);
-        return 0;
+        return;
     }
     process.stderr.write("build: tsc failed (above); the commands and the program run the TypeScript through ts-node until it builds\n");
-    return 0;
 }
 
 module.exports = { isCurrent, load };
 
-if (require.main === module && process.argv[2] === "--build") process.exitCode = build();
+if (require.main === module && process.argv[2] === "--build") build();
