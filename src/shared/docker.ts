@@ -49,10 +49,12 @@ export async function requireDocker(): Promise<void> {
     }
 }
 
+/** The ID of the container of that name (running or not); undefined when there is none. */
+export async function containerId(name: string): Promise<string | undefined> {
+    return docker(["container", "inspect", "--format", "{{.Id}}", name]).catch(() => undefined);
+}
+
 /** Whether a container of that name exists (running or not). */
 export async function containerExists(name: string): Promise<boolean> {
-    return docker(["container", "inspect", "--format", "{{.Id}}", name]).then(
-        () => true,
-        () => false,
-    );
+    return (await containerId(name)) !== undefined;
 }

@@ -11,7 +11,7 @@
  */
 import type { Deployment } from "@pulumi/pulumi/automation";
 
-import { docker } from "../../shared/docker";
+import { containerId, docker } from "../../shared/docker";
 import { CONTAINER_STOP_GRACE_SECONDS } from "../../stack/model/server-process";
 import { TYPE } from "../../stack/resources";
 import { type AnyStack, cliStackOf, exportDeployment, importDeployment } from "./pulumi-cli";
@@ -38,7 +38,7 @@ export function needsRepair(deployment: Deployment): boolean {
 async function removeHalfMadeContainer(operation: PendingOperation, known: Set<string>, log: (line: string) => void): Promise<void> {
     const name = operation.resource.inputs?.name;
     if (operation.type !== "creating" || operation.resource.type !== TYPE.container || typeof name !== "string") return;
-    const id = await docker(["container", "inspect", "--format", "{{.Id}}", name]).catch(() => undefined);
+    const id = await containerId(name);
     if (id === undefined || known.has(id)) return;
     await docker(["stop", "--time", String(CONTAINER_STOP_GRACE_SECONDS), name], { timeoutMs: 120_000 });
     await docker(["rm", name]);

@@ -5,7 +5,7 @@
  * this says so before anything changes, and what to set instead.
  */
 import { CommandError } from "../../shared/cli";
-import { docker } from "../../shared/docker";
+import { containerId } from "../../shared/docker";
 import { keyOf } from "../../stack/config/keys";
 
 export class ContainerClash extends CommandError {}
@@ -21,8 +21,7 @@ export async function refuseForeignContainer(
     existingId?: string | null,
 ): Promise<void> {
     if (known.includes(name)) return;
-    const id =
-        existingId === undefined ? await docker(["container", "inspect", "--format", "{{.Id}}", name]).catch(() => undefined) : existingId;
+    const id = existingId === undefined ? await containerId(name) : existingId;
     if (id === undefined || id === null) return;
     const set = (key: string, example: string) => `pulumi config set --path '${keyOf(`container.${key}`)}' ${example}`;
     throw new ContainerClash(
