@@ -78,7 +78,7 @@ export interface SourceCatalog {
 }
 
 /** Not a member of an extension (vector's types, functions and operators live in `public` too). */
-const notInExtension = (catalog: string, oid: string) =>
+export const notInExtension = (catalog: string, oid: string) =>
     `NOT EXISTS (SELECT FROM pg_depend e WHERE e.classid = '${catalog}'::regclass AND e.objid = ${oid} AND e.deptype = 'e')`;
 
 const TABLES_SQL = `

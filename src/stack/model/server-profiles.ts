@@ -16,7 +16,7 @@ export type ServerProfile = (typeof SERVER_PROFILES)[number];
  *   beyond `hive-db:extensions` (through its allow-list where it has one), or modes must not share
  *   a database.
  */
-export type ModeProtection = "guard" | "closed-extensions";
+type ModeProtection = "guard" | "closed-extensions";
 
 export interface ProfileTraits {
     /** What the profile stands for, in messages. */

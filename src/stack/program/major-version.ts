@@ -33,7 +33,7 @@ export function majorVersionProblem(location: DataLocation, majors: MajorVersion
 }
 
 /** Where the stack's container would find its data; undefined for an existing server. */
-export function dataLocation(config: HiveDbConfig): DataLocation | undefined {
+function dataLocation(config: HiveDbConfig): DataLocation | undefined {
     if (config.server !== undefined) return undefined;
     const { container } = config;
     return {

@@ -6,6 +6,7 @@
  */
 import type { Client } from "pg";
 
+import { sqlState } from "../../shared/pg-session";
 import type { ServerFacts } from "../model/server-facts";
 import { PROFILE_TRAITS } from "../model/server-profiles";
 
@@ -27,7 +28,7 @@ async function mayCreateEventTriggers(client: Client): Promise<boolean> {
         await client.query("CREATE EVENT TRIGGER hive_db_probe ON ddl_command_end EXECUTE FUNCTION pg_catalog.hive_db_no_such_function()");
         return true;
     } catch (error) {
-        const code = (error as { code?: string }).code;
+        const code = sqlState(error);
         if (code === UNDEFINED_FUNCTION) return true;
         if (code === INSUFFICIENT_PRIVILEGE) return false;
         throw error;

@@ -7,6 +7,7 @@
  */
 import { escapeIdentifier as id, escapeLiteral as literal } from "pg";
 
+import { notInExtension } from "../../migrate/catalog";
 import { SESSION_SETTINGS, tableSumSql } from "../../migrate/checksum";
 import type { RestoreItem } from "./restore-plan";
 
@@ -15,8 +16,6 @@ export const COMMITTED_MARKER = "hive-db-restore: committed";
 export const MISMATCH_PREFIX = "hive-db: the restored data does not match the backup";
 
 const array = (names: readonly string[]) => `ARRAY[${names.map(literal).join(", ")}]::text[]`;
-const notInExtension = (catalog: string, oid: string) =>
-    `NOT EXISTS (SELECT FROM pg_depend e WHERE e.classid = '${catalog}'::regclass AND e.objid = ${oid} AND e.deptype = 'e')`;
 
 /** Drops every table, view, sequence, routine and type in the schemas (run as their owner; never the schemas themselves). */
 export function clearSchemasSql(schemas: readonly string[]): string {
