@@ -94,7 +94,7 @@ export async function copyToNewServer(server: StackServer, plan: UpgradePlan, lo
         adminPassword: server.adminPassword,
     });
     log(`stopping ${container.name}: the apps lose their connection until the upgrade ends`);
-    await docker(["stop", "--time", "60", container.name]);
+    await containerAction(container.name, "stop");
     let created = false;
     let failed = true;
     try {

@@ -7,8 +7,10 @@
 import { chownSync, existsSync, mkdirSync, readdirSync, rmSync } from "node:fs";
 
 import { docker } from "../../../shared/docker";
-import { DATA_MOUNT } from "../../../shared/postgres-image";
+import { mountArgument } from "../../../shared/postgres-image";
+import { healthcheckTest } from "../../../stack/model/server-process";
 import type { ToolHost } from "../backup/tools";
+import { containerState } from "../container-actions";
 import { describeStorage, type Storage } from "./upgrade-plan";
 
 export interface ServerSpec {
@@ -59,29 +61,16 @@ export async function removeStorage(storage: Storage, image: string): Promise<vo
     rmSync(storage.hostPath, { recursive: true, force: true });
 }
 
-const mount = (storage: Storage) => (storage.kind === "volume" ? `${storage.volume}:${DATA_MOUNT}` : `${storage.hostPath}:${DATA_MOUNT}`);
-
 async function waitReady(server: ServerSpec, timeoutMs = 180_000): Promise<void> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
-        const ready = await docker([
-            "exec",
-            server.name,
-            "pg_isready",
-            "-h",
-            "127.0.0.1",
-            "-p",
-            "5432",
-            "-U",
-            server.adminUser,
-            "-d",
-            "postgres",
-        ]).then(
+        // The stack's own healthcheck, without Docker's "CMD".
+        const ready = await docker(["exec", server.name, ...healthcheckTest(server.adminUser).slice(1)]).then(
             () => true,
             () => false,
         );
         if (ready) return;
-        const status = await docker(["container", "inspect", "--format", "{{.State.Status}}", server.name]).catch(() => "missing");
+        const { status } = await containerState(server.name);
         if (status !== "running" || Date.now() > deadline) {
             const logs = await docker(["logs", "--tail", "15", server.name]).catch(() => "");
             throw new Error(
@@ -107,7 +96,7 @@ export async function startServer(server: ServerSpec, initialise: boolean): Prom
             "--publish",
             "127.0.0.1::5432",
             "--volume",
-            mount(server.storage),
+            mountArgument(server.storage),
             ...(server.storage.kind === "directory" ? ["--user", server.storage.user] : []),
             ...Object.keys(env).flatMap((key) => ["--env", key]),
             server.image,
