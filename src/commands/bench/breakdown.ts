@@ -14,6 +14,7 @@
 import type { EngineEvent } from "@pulumi/pulumi/automation";
 
 import { TYPE } from "../../stack/resources";
+import { formatSeconds, median } from "./measure";
 
 export const PHASES = ["cli", "program", "container", "probes", "steps", "finish"] as const;
 export type Phase = (typeof PHASES)[number];
@@ -71,10 +72,10 @@ export class EventClock {
 
 /** `cli 1.3, program 2.0, container 0.0, probes 0.9, steps 1.1, finish 0.9`: one decimal, as the report prints seconds. */
 export function formatBreakdown(breakdown: Breakdown): string {
-    return PHASES.map((phase) => `${phase} ${breakdown[phase].toFixed(1)}`).join(", ");
+    return PHASES.map((phase) => `${phase} ${formatSeconds(breakdown[phase])}`).join(", ");
 }
 
 /** The per-phase medians of several breakdowns. */
-export function medianBreakdown(samples: readonly Breakdown[], median: (values: number[]) => number): Breakdown {
+export function medianBreakdown(samples: readonly Breakdown[]): Breakdown {
     return Object.fromEntries(PHASES.map((phase) => [phase, median(samples.map((sample) => sample[phase]))])) as Breakdown;
 }

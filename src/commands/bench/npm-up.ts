@@ -7,6 +7,7 @@ import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 
 import { REPOSITORY } from "../../shared/repository";
+import { formatSeconds } from "./measure";
 import type { EngineStack } from "./scratch-stack";
 
 /** The command's steps, in seconds: npm and Node starting, the stack and its config, the checks, `pulumi up`. */
@@ -56,5 +57,5 @@ export function npmUpNoChange(engine: EngineStack): Promise<UpSteps> {
 }
 
 export const formatUpSteps = (steps: UpSteps) =>
-    `npm and the command start ${steps.start.toFixed(1)}, stack and config ${steps.stack.toFixed(1)}, ` +
-    `checks ${steps.checks.toFixed(1)}, pulumi up ${steps.up.toFixed(1)}`;
+    `npm and the command start ${formatSeconds(steps.start)}, stack and config ${formatSeconds(steps.stack)}, ` +
+    `checks ${formatSeconds(steps.checks)}, pulumi up ${formatSeconds(steps.up)}`;

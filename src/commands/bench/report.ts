@@ -11,7 +11,7 @@ import { join } from "node:path";
 import { REPOSITORY } from "../../shared/repository";
 import { formatBreakdown, medianBreakdown } from "./breakdown";
 import type { TimedRun } from "./event-log";
-import { median } from "./measure";
+import { formatSeconds, median } from "./measure";
 import { formatUpSteps, type UpSteps } from "./npm-up";
 
 export interface Figure {
@@ -22,25 +22,18 @@ export interface Figure {
     detail?: string;
 }
 
-const s = (value: number) => value.toFixed(1);
-
 export function timedFigure(name: string, runs: readonly TimedRun[], target?: string): Figure {
-    const value = `${s(median(runs.map((run) => run.seconds)))} s${target ? ` (target ${target})` : ""}`;
+    const value = `${formatSeconds(median(runs.map((run) => run.seconds)))} s${target ? ` (target ${target})` : ""}`;
     return {
         name,
         value,
-        detail: formatBreakdown(
-            medianBreakdown(
-                runs.map((run) => run.breakdown),
-                median,
-            ),
-        ),
+        detail: formatBreakdown(medianBreakdown(runs.map((run) => run.breakdown))),
     };
 }
 
 export function upFigure(runs: readonly UpSteps[], target: string): Figure {
     const middle = [...runs].sort((a, b) => a.seconds - b.seconds)[Math.floor(runs.length / 2)];
-    return { name: "npm run up, no change", value: `${s(middle.seconds)} s (target ${target})`, detail: formatUpSteps(middle) };
+    return { name: "npm run up, no change", value: `${formatSeconds(middle.seconds)} s (target ${target})`, detail: formatUpSteps(middle) };
 }
 
 const quiet = (command: string, args: string[]) => {
