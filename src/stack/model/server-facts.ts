@@ -5,7 +5,7 @@
  */
 import { keyOf, modeKey } from "../config/keys";
 import type { Layout } from "./layout";
-import { allowListMembers, installableByModes, PROFILE_TRAITS, type ServerProfile } from "./server-profiles";
+import { allowedExtensions, installableByModes, PROFILE_TRAITS, type ServerProfile } from "./server-profiles";
 
 export interface ServerFacts {
     /** The admin is a superuser (`rolsuper`). */
@@ -56,7 +56,7 @@ function adminProblems(facts: ServerFacts, { profile, address, adminUser }: Serv
 /** Every extension of `hive-db:extensions` can be created by this admin. */
 function stackExtensionProblems(facts: ServerFacts, { profile, address, adminUser, layout }: ServerContext): string[] {
     const setting = PROFILE_TRAITS[profile].allowList;
-    const allowed = setting === undefined ? undefined : allowListMembers(facts.settings[setting]);
+    const allowed = allowedExtensions(profile, facts.settings);
     return layout.extensions.flatMap((extension): string[] => {
         const offered = facts.available.get(extension);
         const key = keyOf("extensions");

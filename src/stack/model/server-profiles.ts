@@ -75,13 +75,19 @@ const ALWAYS_INSTALLED = new Set(["plpgsql"]);
  * The members of a comma-separated allow-list setting, or undefined when it allows every extension
  * (unset, or "*" as RDS writes it).
  */
-export function allowListMembers(value: string | undefined): Set<string> | undefined {
+function allowListMembers(value: string | undefined): Set<string> | undefined {
     if (value === undefined) return undefined;
     const members = value
         .split(",")
         .map((name) => name.trim().toLowerCase())
         .filter((name) => name !== "");
     return members.includes("*") ? undefined : new Set(members);
+}
+
+/** The extensions the profile's allow-list setting lets anyone create; undefined when nothing limits them. */
+export function allowedExtensions(profile: ServerProfile, settings: Readonly<Record<string, string>>): Set<string> | undefined {
+    const setting = PROFILE_TRAITS[profile].allowList;
+    return setting === undefined ? undefined : allowListMembers(settings[setting]);
 }
 
 /**
@@ -95,8 +101,7 @@ export function installableByModes(
     settings: Readonly<Record<string, string>>,
     stackExtensions: readonly string[],
 ): string[] {
-    const setting = PROFILE_TRAITS[profile].allowList;
-    const allowed = setting === undefined ? undefined : allowListMembers(settings[setting]);
+    const allowed = allowedExtensions(profile, settings);
     return [...available]
         .filter(([name, { trusted }]) => trusted && !stackExtensions.includes(name) && !ALWAYS_INSTALLED.has(name))
         .filter(([name]) => allowed === undefined || allowed.has(name))
