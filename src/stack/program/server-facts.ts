@@ -65,9 +65,11 @@ export async function readServerFacts(client: Client, roles: readonly string[]):
     const available = await client.query<{ name: string; trusted: boolean }>(
         "SELECT name, bool_or(trusted) AS trusted FROM pg_catalog.pg_available_extension_versions GROUP BY name",
     );
+    const isSuperuser = superuser.rows[0]?.superuser === true;
     return {
-        superuser: superuser.rows[0]?.superuser === true,
-        eventTriggers: await mayCreateEventTriggers(client),
+        superuser: isSuperuser,
+        // A superuser may create event triggers: no trial (three round trips on every preview) to learn it.
+        eventTriggers: isSuperuser || (await mayCreateEventTriggers(client)),
         available: new Map(available.rows.map((row) => [row.name, { trusted: row.trusted }])),
         settings: await allowListSettings(client),
         foreignRoles: await foreignRoles(client, roles),
